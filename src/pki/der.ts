@@ -8,7 +8,7 @@
  * produces minimal DER. Every failure is a DerError; no other exception escapes a parse.
  */
 import { Ssl3Error } from '../util/errors.js';
-import { asciiBytes, bigIntToBytes, utf8Bytes } from '../util/bytes.js';
+import { asciiBytes, bigIntToBytes, bytesToBigInt, utf8Bytes } from '../util/bytes.js';
 
 export class DerError extends Ssl3Error {}
 
@@ -250,11 +250,15 @@ export class DerReader {
 
 export function decodeInteger(value: Uint8Array): bigint {
   if (value.length === 0) throw new DerError('BAD_VALUE', 'DER: empty INTEGER');
-  let v = 0n;
-  for (let i = 0; i < value.length; i++) v = (v << 8n) | BigInt(value[i]);
+  // Via hex, not a shift per byte: that loop is quadratic, and a peer's certificate with a
+  // 300 kB INTEGER kept it busy for a minute. Hex parsing of a BigInt is linear.
+  let v = bytesToBigInt(value);
   if (value[0] & 0x80) v -= 1n << BigInt(value.length * 8);
   return v;
 }
+
+/** Longest subidentifier we decode, in bytes (7 bits each). */
+const MAX_OID_ARC_BYTES = 32;
 
 export function decodeOid(value: Uint8Array): string {
   if (value.length === 0) throw new DerError('BAD_VALUE', 'DER: empty OBJECT IDENTIFIER');
@@ -262,9 +266,16 @@ export function decodeOid(value: Uint8Array): string {
   const arcs: string[] = [];
   let acc = 0n;
   let first = true;
+  let arcStart = 0;
   for (let i = 0; i < value.length; i++) {
     acc = (acc << 7n) | BigInt(value[i] & 0x7f);
-    if (value[i] & 0x80) continue;
+    if (value[i] & 0x80) {
+      // Bounds the quadratic BigInt accumulation a hostile OID could force; real arcs,
+      // UUID-based 2.25.x included (19 bytes), are far shorter.
+      if (i - arcStart >= MAX_OID_ARC_BYTES) throw new DerError('BAD_VALUE', 'DER: OBJECT IDENTIFIER arc too large');
+      continue;
+    }
+    arcStart = i + 1;
     if (first) {
       // The first subidentifier packs two arcs: 40 * X + Y, with X in 0..2.
       const x = acc < 40n ? 0n : acc < 80n ? 1n : 2n;
@@ -321,7 +332,10 @@ function decodeTime(tag: number, value: Uint8Array): Date {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     throw new DerError('BAD_VALUE', `DER: time out of range '${s}'`);
   }
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear takes the year as given.
+  const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second));
+  date.setUTCFullYear(year, month - 1, day);
+  let ms = date.getTime();
   const zone = m[7];
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;

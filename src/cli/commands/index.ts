@@ -1,4 +1,11 @@
 /** The command table: one row per `ssl3` subcommand. Each command lives in its own file. */
 import type { Command } from '../command.js';
+import { keygenCommand } from './keygen.js';
+import { selfsignCommand } from './selfsign.js';
+import { x509Command } from './x509.js';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  keygenCommand,
+  selfsignCommand,
+  x509Command,
+];

@@ -1,0 +1,391 @@
+/**
+ * The sans-I/O SSL 3.0 connection: bytes in, events and bytes out (DESIGN.md, "Sans-I/O
+ * core"). It owns the record layer of both directions (RFC 6101 section 5.2), the
+ * ChangeCipherSpec switch (5.3), alerts (5.4), application data (5.5) and closure, and runs
+ * a client or server handshake state machine over them. It never touches a socket, a timer
+ * or a clock it was not given: the socket binding, tests, the tracer and the misbehaving-peer
+ * harness all drive this same object.
+ *
+ * Every failure inside receive() ends as one fatal alert from the SSL 3.0 set and a closed
+ * connection; receive() itself never throws.
+ *
+ * Renegotiation: a server refuses a client's new ClientHello unless allowRenegotiation is
+ * set. SSL 3.0 has no no_renegotiation alert (TLS added it), so a warning cannot express the
+ * refusal; the connection closes with handshake_failure, as OpenSSL's SSL 3.0 code does. A
+ * client renegotiates only when the application calls renegotiate(); a server's
+ * HelloRequest is otherwise ignored (section 5.6.1.1 allows that).
+ */
+import { systemRandom } from '../util/random.js';
+import { toHex } from '../util/bytes.js';
+import { DecodeError } from '../util/codec.js';
+import { Ssl3Error } from '../util/errors.js';
+import { AlertLevel, ALERTS, PeerAlertError, SslAlertError, alertName, type AlertName } from '../record/alerts.js';
+import { ContentType, SSL3_VERSION, contentTypeName } from '../record/content-types.js';
+import { RecordReader, encodeRecord, fragments, type Record as SslRecord } from '../record/record-framer.js';
+import { RecordProtection } from '../record/record-protection.js';
+import { ClientHandshake } from '../handshake/client.js';
+import { ServerHandshake } from '../handshake/server.js';
+import type { HandshakeHost, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
+import { HandshakeReassembler, HandshakeType, encodeHandshake, handshakeTypeName } from '../handshake/messages.js';
+import { Transcript, keyBlock } from '../handshake/ssl3-prf.js';
+import type { CipherSuite } from '../ciphers/suites.js';
+
+export type Role = 'client' | 'server';
+
+export interface ConnectionEvents {
+  /** Bytes for the network. */
+  write?(bytes: Uint8Array): void;
+  /** Application data from the peer. */
+  data?(bytes: Uint8Array): void;
+  /** A handshake completed (the first one, and any renegotiation). */
+  secure?(result: HandshakeResult): void;
+  /**
+   * The connection is over. `clean` is true only when close_notify was received (or sent and
+   * answered); a transport that ended without one is reported as truncated.
+   */
+  close?(info: CloseInfo): void;
+  alert?(info: { direction: 'sent' | 'received'; level: number; description: number; name: string }): void;
+  /** NSS key log lines: CLIENT_RANDOM <client random hex> <master secret hex>. */
+  keylog?(line: string): void;
+  trace?(event: TraceEvent): void;
+}
+
+export interface CloseInfo {
+  readonly clean: boolean;
+  readonly truncated: boolean;
+  /** Set when the connection failed: the alert we sent or received, and why. */
+  readonly error?: Ssl3Error;
+}
+
+export type TraceEvent =
+  | { kind: 'record'; direction: 'in' | 'out'; type: number; length: number; encrypted: boolean }
+  | { kind: 'handshake'; direction: 'in' | 'out'; type: number; name: string; length: number; body: Uint8Array }
+  | { kind: 'note'; text: string };
+
+export interface ConnectionOptions extends HandshakeOptions {
+  /** Consecutive empty records tolerated before the peer is considered abusive. */
+  maxEmptyRecords?: number;
+}
+
+type Phase = 'idle' | 'handshaking' | 'open' | 'closed';
+
+export class Connection {
+  private phase: Phase = 'idle';
+  private readonly reader: RecordReader;
+  private readRecord = RecordProtection.initial();
+  private writeRecord = RecordProtection.initial();
+  private pendingRead?: RecordProtection;
+  private pendingWrite?: RecordProtection;
+  private readonly reassembler = new HandshakeReassembler();
+  private handshake?: ClientHandshake | ServerHandshake;
+  private transcript = new Transcript();
+  private emptyRecords = 0;
+  private sentCloseNotify = false;
+  private receivedCloseNotify = false;
+  private result?: HandshakeResult;
+  private readonly random: (n: number) => Uint8Array;
+  private readonly now: () => number;
+  /** The record version we write: 3.0 always (a server answers TLS clients at 3.0). */
+  private readonly version = SSL3_VERSION;
+
+  constructor(
+    readonly role: Role,
+    readonly options: ConnectionOptions,
+    private readonly events: ConnectionEvents = {},
+  ) {
+    this.reader = new RecordReader({ acceptV2ClientHello: role === 'server' });
+    this.random = options.random ?? systemRandom;
+    this.now = options.now ?? Date.now;
+  }
+
+  get isOpen(): boolean {
+    return this.phase === 'open';
+  }
+
+  get isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  /** The last completed handshake's result. */
+  get handshakeResult(): HandshakeResult | undefined {
+    return this.result;
+  }
+
+  /** Starts the handshake: a client sends its ClientHello; a server waits for one. */
+  start(): void {
+    if (this.phase !== 'idle') return;
+    this.phase = 'handshaking';
+    this.guard(() => this.beginHandshake());
+  }
+
+  /** Feeds bytes from the network. Never throws: failures end the connection with an alert. */
+  receive(bytes: Uint8Array): void {
+    if (this.phase === 'closed') return;
+    if (this.phase === 'idle') this.start();
+    this.guard(() => {
+      this.reader.push(bytes);
+      while (this.phase !== 'closed') {
+        const rec = this.reader.next();
+        if (!rec) break;
+        if ('message' in rec) this.onV2ClientHello(rec.message);
+        else this.onRecord(rec);
+      }
+    });
+  }
+
+  /** Sends application data (fragmented into records of at most 2^14 bytes). */
+  write(data: Uint8Array): void {
+    if (this.phase !== 'open') throw new Ssl3Error('NOT_OPEN', `cannot write application data: connection is ${this.phase}`);
+    if (this.sentCloseNotify) throw new Ssl3Error('NOT_OPEN', 'cannot write after close_notify');
+    for (const f of fragments(data)) this.sendRecord(ContentType.application_data, f);
+  }
+
+  /** Sends close_notify (RFC 6101 section 5.4.1). The connection closes when the peer answers or the transport ends. */
+  close(): void {
+    if (this.phase === 'closed' || this.sentCloseNotify) return;
+    this.sentCloseNotify = true;
+    this.sendAlert(AlertLevel.warning, 'close_notify');
+    if (this.receivedCloseNotify || this.phase !== 'open') this.finish({ clean: this.receivedCloseNotify, truncated: false });
+  }
+
+  /** The transport ended (EOF or reset). Without close_notify, the data stream may have been truncated. */
+  transportClosed(): void {
+    if (this.phase === 'closed') return;
+    const truncated = !this.receivedCloseNotify;
+    this.finish({
+      clean: !truncated,
+      truncated,
+      error: truncated ? new Ssl3Error('TRUNCATED', 'connection closed by the peer without close_notify (possible truncation)') : undefined,
+    });
+  }
+
+  /** A client starts a new handshake over the open connection (section 5.6.1.1). */
+  renegotiate(): void {
+    if (this.role !== 'client') throw new Ssl3Error('NOT_CLIENT', 'only a client initiates renegotiation here');
+    if (this.phase !== 'open') throw new Ssl3Error('NOT_OPEN', 'renegotiation needs an open connection');
+    this.guard(() => {
+      this.phase = 'handshaking';
+      this.beginHandshake();
+    });
+  }
+
+  /** Aborts with a fatal alert of our choosing (also the test harness's way to misbehave). */
+  abort(alert: AlertName, reason: string): void {
+    this.fail(new SslAlertError(alert, reason));
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (this.phase === 'closed') return;
+    let err: Ssl3Error;
+    let alert: AlertName | undefined;
+    if (e instanceof SslAlertError) {
+      err = e;
+      alert = e.alert;
+    } else if (e instanceof PeerAlertError) {
+      err = e; // the peer already ended it; no alert back
+    } else if (e instanceof DecodeError) {
+      err = new SslAlertError('decode_error', e.message);
+      alert = 'handshake_failure';
+    } else if (e instanceof Ssl3Error && e.name === 'DerError') {
+      err = new SslAlertError('bad_certificate', `certificate could not be parsed: ${e.message}`);
+      alert = 'bad_certificate';
+    } else if (e instanceof Ssl3Error && e.name === 'X509Error') {
+      err = new SslAlertError('bad_certificate', `certificate could not be parsed: ${e.message}`);
+      alert = 'bad_certificate';
+    } else {
+      const message = e instanceof Error ? e.message : String(e);
+      err = new SslAlertError('internal_error', `internal error: ${message}`);
+      alert = 'handshake_failure';
+    }
+    if (alert) {
+      try {
+        this.sendAlert(AlertLevel.fatal, alert);
+      } catch {
+        // Sealing the alert itself failed (sequence exhausted): close without it.
+      }
+    }
+    this.finish({ clean: false, truncated: false, error: err });
+  }
+
+  private finish(info: CloseInfo): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.events.close?.(info);
+  }
+
+  private beginHandshake(): void {
+    this.transcript = new Transcript();
+    const host = this.host();
+    if (this.role === 'client') {
+      const hs = new ClientHandshake(host);
+      this.handshake = hs;
+      hs.start();
+    } else {
+      this.handshake = new ServerHandshake(host);
+    }
+  }
+
+  private host(): HandshakeHost {
+    // Each handshake gets a host bound to its own transcript.
+    const transcript = this.transcript;
+    return {
+      options: this.options,
+      transcript,
+      random: this.random,
+      now: this.now,
+      sendHandshake: (type, body) => {
+        const raw = encodeHandshake(type, body);
+        transcript.update(raw);
+        this.events.trace?.({ kind: 'handshake', direction: 'out', type, name: handshakeTypeName(type), length: body.length, body });
+        this.sendRecord(ContentType.handshake, raw);
+      },
+      sendChangeCipherSpec: () => {
+        if (!this.pendingWrite) throw new SslAlertError('internal_error', 'ChangeCipherSpec without pending keys');
+        this.sendRecord(ContentType.change_cipher_spec, Uint8Array.of(1));
+        this.writeRecord = this.pendingWrite;
+        this.pendingWrite = undefined;
+      },
+      sendWarningAlert: (name) => this.sendAlert(AlertLevel.warning, name),
+      setPendingKeys: (suite, master, clientRandom, serverRandom) => this.setPendingKeys(suite, master, clientRandom, serverRandom),
+      trace: (text) => this.events.trace?.({ kind: 'note', text }),
+      complete: (result) => {
+        this.result = result;
+        this.phase = 'open';
+        this.events.secure?.(result);
+      },
+    };
+  }
+
+  private setPendingKeys(suite: CipherSuite, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): void {
+    const kb = keyBlock(master, clientRandom, serverRandom, suite);
+    const client = RecordProtection.create(suite, kb.clientMacSecret, kb.clientKey, kb.clientIv, this.role === 'client' ? 'encrypt' : 'decrypt');
+    const server = RecordProtection.create(suite, kb.serverMacSecret, kb.serverKey, kb.serverIv, this.role === 'server' ? 'encrypt' : 'decrypt');
+    this.pendingWrite = this.role === 'client' ? client : server;
+    this.pendingRead = this.role === 'client' ? server : client;
+    this.events.keylog?.(`CLIENT_RANDOM ${toHex(clientRandom)} ${toHex(master)}\n`);
+  }
+
+  private sendRecord(type: number, fragment: Uint8Array): void {
+    this.events.trace?.({ kind: 'record', direction: 'out', type, length: fragment.length, encrypted: this.writeRecord.active });
+    const body = this.writeRecord.seal(type, fragment);
+    this.events.write?.(encodeRecord(type, this.version, body));
+  }
+
+  private sendAlert(level: number, name: AlertName): void {
+    this.sendRecord(ContentType.alert, Uint8Array.of(level, ALERTS[name]));
+    this.events.alert?.({ direction: 'sent', level, description: ALERTS[name], name });
+  }
+
+  private onV2ClientHello(message: Uint8Array): void {
+    const hs = this.handshake;
+    if (!(hs instanceof ServerHandshake)) throw new SslAlertError('unexpected_message', 'SSLv2 ClientHello on a client connection');
+    this.events.trace?.({ kind: 'handshake', direction: 'in', type: HandshakeType.client_hello, name: 'client_hello (SSLv2 format)', length: message.length, body: message });
+    hs.onV2ClientHello(message);
+  }
+
+  private onRecord(rec: SslRecord): void {
+    // After the first handshake fixed the version, every record must carry 3.0.
+    if (this.result && rec.version !== SSL3_VERSION) {
+      throw new SslAlertError('protocol_version', `record version ${rec.version >> 8}.${rec.version & 0xff} after SSL 3.0 was negotiated`);
+    }
+    const fragment = this.readRecord.open(rec.type, rec.body);
+    this.events.trace?.({ kind: 'record', direction: 'in', type: rec.type, length: fragment.length, encrypted: this.readRecord.active });
+    if (fragment.length > 1 << 14) throw new SslAlertError('record_overflow', `plaintext fragment of ${fragment.length} bytes`);
+    if (fragment.length === 0) {
+      // Empty records are legal for application data (some stacks send them to defeat
+      // chosen-plaintext attacks); elsewhere, and in bulk, they are a denial of service.
+      if (rec.type !== ContentType.application_data || ++this.emptyRecords > (this.options.maxEmptyRecords ?? 32)) {
+        throw new SslAlertError('unexpected_message', `empty ${contentTypeName(rec.type)} record`);
+      }
+      return;
+    }
+    this.emptyRecords = 0;
+    switch (rec.type) {
+      case ContentType.handshake:
+        return this.onHandshakeFragment(fragment);
+      case ContentType.change_cipher_spec:
+        return this.onChangeCipherSpec(fragment);
+      case ContentType.alert:
+        return this.onAlert(fragment);
+      case ContentType.application_data:
+        return this.onApplicationData(fragment);
+    }
+  }
+
+  private onHandshakeFragment(fragment: Uint8Array): void {
+    this.reassembler.push(fragment);
+    for (let msg = this.reassembler.next(); msg; msg = this.reassembler.next()) {
+      this.events.trace?.({ kind: 'handshake', direction: 'in', type: msg.type, name: handshakeTypeName(msg.type), length: msg.body.length, body: msg.body });
+      if (this.phase === 'open') {
+        this.onHandshakeWhileOpen(msg.type);
+        if (this.phase === 'open') continue; // ignored (HelloRequest)
+      }
+      if (this.phase === 'closed') return;
+      if (msg.type === HandshakeType.hello_request) {
+        // Section 5.6.1.1: HelloRequest is not hashed and is ignored during a handshake.
+        continue;
+      }
+      this.handshake!.onMessage(msg);
+    }
+  }
+
+  /** A handshake message on an open connection: renegotiation. */
+  private onHandshakeWhileOpen(type: number): void {
+    if (this.role === 'server') {
+      if (type !== HandshakeType.client_hello) throw new SslAlertError('unexpected_message', `${handshakeTypeName(type)} on an open connection`);
+      if (!this.options.allowRenegotiation) throw new SslAlertError('no_renegotiation', 'client renegotiation is disabled');
+      this.phase = 'handshaking';
+      this.beginHandshake();
+      return;
+    }
+    if (type !== HandshakeType.hello_request) throw new SslAlertError('unexpected_message', `${handshakeTypeName(type)} on an open connection`);
+    this.events.trace?.({ kind: 'note', text: 'ignoring HelloRequest (renegotiate() was not called)' });
+  }
+
+  private onChangeCipherSpec(fragment: Uint8Array): void {
+    if (fragment.length !== 1 || fragment[0] !== 1) throw new SslAlertError('illegal_parameter', 'malformed ChangeCipherSpec');
+    if (this.phase !== 'handshaking' || !this.handshake) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec outside a handshake');
+    // A handshake message must not straddle the cipher change.
+    if (!this.reassembler.empty) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec inside a fragmented handshake message');
+    if (!this.pendingRead) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec before the key exchange');
+    this.handshake.onChangeCipherSpec();
+    this.readRecord = this.pendingRead;
+    this.pendingRead = undefined;
+  }
+
+  private onAlert(fragment: Uint8Array): void {
+    if (fragment.length !== 2) throw new SslAlertError('illegal_parameter', `alert record of ${fragment.length} bytes`);
+    const [level, description] = fragment;
+    this.events.alert?.({ direction: 'received', level, description, name: alertName(description) });
+    if (description === ALERTS.close_notify) {
+      this.receivedCloseNotify = true;
+      // Section 5.4.1: answer with our own close_notify and close.
+      if (!this.sentCloseNotify) {
+        this.sentCloseNotify = true;
+        this.sendAlert(AlertLevel.warning, 'close_notify');
+      }
+      this.finish({ clean: true, truncated: false });
+      return;
+    }
+    if (level === AlertLevel.fatal) throw new PeerAlertError(level, description);
+    if (level !== AlertLevel.warning) throw new SslAlertError('illegal_parameter', `alert level ${level}`);
+    if (this.handshake && !this.handshake.done && this.handshake.onWarningAlert(description)) return;
+    this.events.trace?.({ kind: 'note', text: `ignoring warning alert ${alertName(description)}` });
+  }
+
+  private onApplicationData(fragment: Uint8Array): void {
+    // Application data is legal once a handshake finished, also while a renegotiation runs.
+    if (!this.result) throw new SslAlertError('unexpected_message', 'application data before the handshake finished');
+    this.events.data?.(fragment);
+  }
+}

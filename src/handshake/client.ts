@@ -1,0 +1,226 @@
+/**
+ * The client side of the SSL 3.0 handshake, RFC 6101 section 5.6 (flow in 5.5). Each state
+ * accepts exactly the messages legal in it; anything else is an unexpected_message.
+ *
+ *   ClientHello -> ServerHello, Certificate, [CertificateRequest], ServerHelloDone
+ *   -> [Certificate | no_certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished
+ *   -> CCS, Finished
+ *
+ * or, when the server accepts the session we offered: ServerHello, CCS, Finished -> CCS, Finished.
+ */
+import type { CipherSuite } from '../ciphers/suites.js';
+import { rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
+import type { RsaPublicKey } from '../pki/rsa-key.js';
+import { parseCertificate } from '../pki/x509.js';
+import { ctBytesEqual } from '../util/ct.js';
+import { bytesEqual, toHex } from '../util/bytes.js';
+import { SslAlertError } from '../record/alerts.js';
+import { SSL3_VERSION } from '../record/content-types.js';
+import type { HandshakeHost } from './context.js';
+import {
+  HandshakeType,
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+  decodeCertificate,
+  decodeCertificateRequest,
+  decodeFinished,
+  decodeServerHello,
+  encodeCertificate,
+  encodeCertificateVerify,
+  encodeClientHello,
+  expectEmpty,
+  handshakeTypeName,
+  type HandshakeMessage,
+  type ServerHello,
+} from './messages.js';
+import { masterSecret } from './ssl3-prf.js';
+import type { Session } from './session.js';
+
+interface Hello {
+  readonly clientRandom: Uint8Array;
+  readonly server: ServerHello;
+  readonly suite: CipherSuite;
+}
+
+interface Certified extends Hello {
+  readonly chain: readonly Uint8Array[];
+  readonly serverKey: RsaPublicKey;
+}
+
+interface Keyed extends Hello {
+  readonly master: Uint8Array;
+  readonly chain: readonly Uint8Array[];
+}
+
+type State =
+  | { readonly name: 'server_hello'; readonly clientRandom: Uint8Array }
+  | { readonly name: 'certificate'; readonly h: Hello }
+  | { readonly name: 'certificate_request_or_done'; readonly c: Certified }
+  | { readonly name: 'server_hello_done'; readonly c: Certified }
+  | { readonly name: 'change_cipher_spec'; readonly k: Keyed; readonly resumed: boolean }
+  | { readonly name: 'finished'; readonly k: Keyed; readonly resumed: boolean }
+  | { readonly name: 'done' };
+
+function unexpected(state: string, got: string): SslAlertError {
+  return new SslAlertError('unexpected_message', `expected ${state}, received ${got}`);
+}
+
+export class ClientHandshake {
+  private state: State;
+
+  constructor(private readonly host: HandshakeHost) {
+    this.state = { name: 'server_hello', clientRandom: new Uint8Array(0) };
+  }
+
+  get expecting(): string {
+    return this.state.name;
+  }
+
+  get done(): boolean {
+    return this.state.name === 'done';
+  }
+
+  /** Sends the ClientHello (section 5.6.1.2). */
+  start(): void {
+    const { options } = this.host;
+    const random = this.host.random(32);
+    const t = Math.floor(this.host.now() / 1000);
+    random.set([(t >>> 24) & 0xff, (t >>> 16) & 0xff, (t >>> 8) & 0xff, t & 0xff]);
+    const suites = options.suites.map((s) => s.id);
+    // The SCSV tells a server we would do secure renegotiation (RFC 5746); servers that do not
+    // know it ignore an unknown suite, as section 5.6.1.2 requires.
+    if (options.offerScsv !== false) suites.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    const sessionId = options.session?.id ?? new Uint8Array(0);
+    this.host.sendHandshake(
+      HandshakeType.client_hello,
+      encodeClientHello({ version: SSL3_VERSION, random, sessionId, cipherSuites: suites, compressionMethods: Uint8Array.of(0), extensions: [] }),
+    );
+    this.state = { name: 'server_hello', clientRandom: random };
+  }
+
+  onMessage(msg: HandshakeMessage): void {
+    const s = this.state;
+    switch (s.name) {
+      case 'server_hello':
+        if (msg.type !== HandshakeType.server_hello) throw unexpected('ServerHello', handshakeTypeName(msg.type));
+        this.host.transcript.update(msg.raw);
+        return this.onServerHello(s.clientRandom, decodeServerHello(msg.body));
+      case 'certificate':
+        if (msg.type !== HandshakeType.certificate) throw unexpected('Certificate', handshakeTypeName(msg.type));
+        this.host.transcript.update(msg.raw);
+        return this.onCertificate(s.h, decodeCertificate(msg.body));
+      case 'certificate_request_or_done':
+        this.host.transcript.update(msg.raw);
+        if (msg.type === HandshakeType.certificate_request) {
+          const req = decodeCertificateRequest(msg.body);
+          this.host.trace(`server requests a client certificate (${req.authorities.length} CA names)`);
+          this.state = { name: 'server_hello_done', c: s.c };
+          return;
+        }
+        if (msg.type === HandshakeType.server_hello_done) return this.onServerHelloDone(s.c, msg.body, false);
+        // ServerKeyExchange only exists for export and DH suites, which we never offer.
+        throw unexpected('CertificateRequest or ServerHelloDone', handshakeTypeName(msg.type));
+      case 'server_hello_done':
+        if (msg.type !== HandshakeType.server_hello_done) throw unexpected('ServerHelloDone', handshakeTypeName(msg.type));
+        this.host.transcript.update(msg.raw);
+        return this.onServerHelloDone(s.c, msg.body, true);
+      case 'finished':
+        if (msg.type !== HandshakeType.finished) throw unexpected('Finished', handshakeTypeName(msg.type));
+        return this.onFinished(s.k, s.resumed, msg);
+      case 'change_cipher_spec':
+        throw unexpected('ChangeCipherSpec', handshakeTypeName(msg.type));
+      case 'done':
+        throw unexpected('no handshake message', handshakeTypeName(msg.type));
+      default:
+        return assertNever(s);
+    }
+  }
+
+  onChangeCipherSpec(): void {
+    const s = this.state;
+    if (s.name !== 'change_cipher_spec') throw unexpected(s.name, 'ChangeCipherSpec');
+    this.state = { name: 'finished', k: s.k, resumed: s.resumed };
+  }
+
+  onWarningAlert(): boolean {
+    return false;
+  }
+
+  private onServerHello(clientRandom: Uint8Array, server: ServerHello): void {
+    const { options } = this.host;
+    if (server.version !== SSL3_VERSION) {
+      throw new SslAlertError('protocol_version', `server chose version ${server.version >> 8}.${server.version & 0xff}; only SSL 3.0 is offered`);
+    }
+    const suite = options.suites.find((x) => x.id === server.cipherSuite);
+    if (!suite) throw new SslAlertError('illegal_parameter', `server chose cipher suite 0x${server.cipherSuite.toString(16).padStart(4, '0')}, which was not offered`);
+    if (server.compressionMethod !== 0) throw new SslAlertError('illegal_parameter', `server chose compression method ${server.compressionMethod}`);
+    const h: Hello = { clientRandom, server, suite };
+    const offered = options.session;
+    if (offered && server.sessionId.length > 0 && bytesEqual(server.sessionId, offered.id)) {
+      if (offered.cipherSuite !== suite.id) throw new SslAlertError('illegal_parameter', 'server resumed the session with a different cipher suite');
+      this.host.trace(`server resumes session ${toHex(offered.id)}`);
+      this.host.setPendingKeys(suite, offered.masterSecret, clientRandom, server.random);
+      this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain: offered.peerCertificates }, resumed: true };
+      return;
+    }
+    this.state = { name: 'certificate', h };
+  }
+
+  private onCertificate(h: Hello, chain: Uint8Array[]): void {
+    if (chain.length === 0) throw new SslAlertError('bad_certificate', 'server sent an empty certificate list');
+    const leaf = parseCertificate(chain[0]);
+    if (!leaf.publicKey.rsa) throw new SslAlertError('unsupported_certificate', 'server certificate does not hold an RSA key');
+    const { verifyPeer } = this.host.options;
+    if (verifyPeer) {
+      const verdict = verifyPeer(chain);
+      if (!verdict.ok) throw new SslAlertError(verdict.alert, `server certificate rejected: ${verdict.reason}`);
+    }
+    this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey: leaf.publicKey.rsa } };
+  }
+
+  private onServerHelloDone(c: Certified, body: Uint8Array, certificateRequested: boolean): void {
+    expectEmpty(body, 'ServerHelloDone');
+    const { options } = this.host;
+    const haveIdentity = !!(options.certificateChain?.length && options.privateKey);
+    if (certificateRequested) {
+      if (haveIdentity) this.host.sendHandshake(HandshakeType.certificate, encodeCertificate(options.certificateChain!));
+      // Section 5.6.6 / 5.4.2: without a certificate an SSL 3.0 client sends a no_certificate warning.
+      else this.host.sendWarningAlert('no_certificate');
+    }
+    // Section 5.6.7.1: client_version, then 46 random bytes.
+    const premaster = this.host.random(48);
+    premaster[0] = SSL3_VERSION >> 8;
+    premaster[1] = SSL3_VERSION & 0xff;
+    this.host.sendHandshake(HandshakeType.client_key_exchange, rsaEncryptPkcs1(c.serverKey, premaster, this.host.random));
+    const master = masterSecret(premaster, c.clientRandom, c.server.random);
+    this.host.setPendingKeys(c.suite, master, c.clientRandom, c.server.random);
+    if (certificateRequested && haveIdentity) {
+      const hash = this.host.transcript.certificateVerify(master);
+      this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(rsaSignPkcs1(options.privateKey!, 'md5-sha1', hash, this.host.random)));
+    }
+    this.host.sendChangeCipherSpec();
+    const k: Keyed = { ...c, master };
+    this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(master, 'client'));
+    this.state = { name: 'change_cipher_spec', k, resumed: false };
+  }
+
+  private onFinished(k: Keyed, resumed: boolean, msg: HandshakeMessage): void {
+    const expected = this.host.transcript.finished(k.master, 'server');
+    if (!ctBytesEqual(expected, decodeFinished(msg.body))) {
+      throw new SslAlertError('handshake_failure', 'server Finished does not verify (wrong keys or altered handshake)');
+    }
+    this.host.transcript.update(msg.raw);
+    if (resumed) {
+      this.host.sendChangeCipherSpec();
+      this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(k.master, 'client'));
+    }
+    const session: Session = resumed
+      ? this.host.options.session!
+      : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, createdAt: this.host.now() };
+    this.state = { name: 'done' };
+    this.host.complete({ suite: k.suite, session, resumed, clientRandom: k.clientRandom, serverRandom: k.server.random, clientVersion: SSL3_VERSION });
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled state ${JSON.stringify(x)}`);
+}

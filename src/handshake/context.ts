@@ -1,0 +1,75 @@
+/**
+ * What a handshake state machine needs from the connection it runs in, and what it is
+ * configured with. The state machines (client.ts, server.ts) only call this interface; the
+ * sans-I/O connection implements it over the record layer.
+ */
+import type { CipherSuite } from '../ciphers/suites.js';
+import type { RsaPrivateKey } from '../pki/rsa-key.js';
+import type { RandomSource } from '../util/random.js';
+import type { AlertName } from '../record/alerts.js';
+import type { Transcript } from './ssl3-prf.js';
+import type { Session, SessionCache } from './session.js';
+
+export type PeerVerdict = { ok: true } | { ok: false; alert: AlertName; reason: string };
+
+export interface HandshakeOptions {
+  /** In preference order (the server's order decides). */
+  suites: readonly CipherSuite[];
+  random?: RandomSource;
+  /** Milliseconds since the epoch; injected for deterministic runs. */
+  now?: () => number;
+  /**
+   * Checks the peer's chain (DER, leaf first). Called when the peer sends its Certificate;
+   * without it any chain is accepted.
+   */
+  verifyPeer?: (chain: readonly Uint8Array[]) => PeerVerdict;
+
+  // Our own identity: the server's always, the client's when a server asks.
+  certificateChain?: readonly Uint8Array[];
+  privateKey?: RsaPrivateKey;
+
+  // Server only.
+  /** Send a CertificateRequest. */
+  requestCert?: boolean;
+  /** Fail the handshake when the client sends no certificate (implies requestCert). */
+  requireCert?: boolean;
+  /** DER names listed in CertificateRequest.certificate_authorities. */
+  certificateAuthorities?: readonly Uint8Array[];
+  sessionCache?: SessionCache;
+  /** Allow a client to renegotiate. Off by default (see connection.ts). */
+  allowRenegotiation?: boolean;
+
+  // Client only.
+  /** A session to offer for resumption. */
+  session?: Session;
+  /** List the renegotiation SCSV (RFC 5746) in the ClientHello; default true. */
+  offerScsv?: boolean;
+}
+
+/** What a finished handshake established. */
+export interface HandshakeResult {
+  readonly suite: CipherSuite;
+  readonly session: Session;
+  readonly resumed: boolean;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+  /** The version the client offered in its hello (for the server's record). */
+  readonly clientVersion: number;
+}
+
+export interface HandshakeHost {
+  readonly options: HandshakeOptions;
+  readonly transcript: Transcript;
+  random(length: number): Uint8Array;
+  now(): number;
+  /** Encodes a handshake message, adds it to the transcript, and sends it. */
+  sendHandshake(type: number, body: Uint8Array): void;
+  /** Sends ChangeCipherSpec and switches our write side to the pending keys. */
+  sendChangeCipherSpec(): void;
+  sendWarningAlert(name: AlertName): void;
+  /** Derives the key block and makes it the pending state of both directions. */
+  setPendingKeys(suite: CipherSuite, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): void;
+  /** A handshake message or decision worth showing in a trace. */
+  trace(text: string): void;
+  complete(result: HandshakeResult): void;
+}

@@ -1,0 +1,302 @@
+/**
+ * The server side of the SSL 3.0 handshake, RFC 6101 section 5.6 (message flow in 5.5,
+ * figures 1 and 2). Each state names the one message it accepts; anything else is an
+ * unexpected_message (STYLE.md, after rustls). Reads top to bottom like the RFC.
+ *
+ *   ClientHello -> ServerHello, Certificate, [CertificateRequest], ServerHelloDone
+ *   [Certificate | no_certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished
+ *   -> CCS, Finished
+ *
+ * or, resuming a cached session: ClientHello -> ServerHello, CCS, Finished; CCS, Finished.
+ */
+import type { CipherSuite } from '../ciphers/suites.js';
+import { suiteById } from '../ciphers/suites.js';
+import { rsaDecryptPremaster, rsaVerifyPkcs1 } from '../pki/rsa.js';
+import { parseCertificate } from '../pki/x509.js';
+import { ctBytesEqual } from '../util/ct.js';
+import { SslAlertError, ALERTS } from '../record/alerts.js';
+import { SSL3_VERSION } from '../record/content-types.js';
+import type { HandshakeHost } from './context.js';
+import {
+  ClientCertificateType,
+  HandshakeType,
+  decodeCertificate,
+  decodeCertificateVerify,
+  decodeClientHello,
+  decodeFinished,
+  decodeRsaClientKeyExchange,
+  decodeV2ClientHello,
+  encodeCertificate,
+  encodeCertificateRequest,
+  encodeServerHello,
+  expectEmpty,
+  handshakeTypeName,
+  type ClientHello,
+  type HandshakeMessage,
+} from './messages.js';
+import { masterSecret } from './ssl3-prf.js';
+import type { Session } from './session.js';
+import { toHex } from '../util/bytes.js';
+
+interface Negotiated {
+  readonly hello: ClientHello;
+  readonly suite: CipherSuite;
+  readonly serverRandom: Uint8Array;
+  readonly sessionId: Uint8Array;
+}
+
+interface Keyed extends Negotiated {
+  readonly master: Uint8Array;
+  readonly peerChain: readonly Uint8Array[];
+}
+
+type State =
+  | { readonly name: 'client_hello' }
+  | { readonly name: 'client_certificate'; readonly n: Negotiated }
+  | { readonly name: 'client_key_exchange'; readonly n: Negotiated; readonly peerChain: readonly Uint8Array[] }
+  | { readonly name: 'certificate_verify'; readonly k: Keyed }
+  | { readonly name: 'change_cipher_spec'; readonly k: Keyed; readonly resumed: boolean }
+  | { readonly name: 'finished'; readonly k: Keyed; readonly resumed: boolean }
+  | { readonly name: 'done' };
+
+function unexpected(state: string, got: string): SslAlertError {
+  return new SslAlertError('unexpected_message', `expected ${state}, received ${got}`);
+}
+
+export class ServerHandshake {
+  private state: State = { name: 'client_hello' };
+
+  constructor(private readonly host: HandshakeHost) {}
+
+  get expecting(): string {
+    return this.state.name;
+  }
+
+  get done(): boolean {
+    return this.state.name === 'done';
+  }
+
+  /** An SSLv2-format ClientHello (only ever the first message of a connection). */
+  onV2ClientHello(message: Uint8Array): void {
+    if (this.state.name !== 'client_hello') throw unexpected(this.state.name, 'an SSLv2 ClientHello');
+    this.host.transcript.update(message);
+    this.onClientHello(decodeV2ClientHello(message), true);
+  }
+
+  onMessage(msg: HandshakeMessage): void {
+    const s = this.state;
+    switch (s.name) {
+      case 'client_hello':
+        if (msg.type !== HandshakeType.client_hello) throw unexpected('ClientHello', handshakeTypeName(msg.type));
+        this.host.transcript.update(msg.raw);
+        return this.onClientHello(decodeClientHello(msg.body), false);
+      case 'client_certificate':
+        if (msg.type !== HandshakeType.certificate) {
+          // A client that ignores our request and goes straight to the key exchange.
+          if (msg.type === HandshakeType.client_key_exchange) return this.noClientCertificate(s.n, msg);
+          throw unexpected('Certificate', handshakeTypeName(msg.type));
+        }
+        this.host.transcript.update(msg.raw);
+        return this.onClientCertificate(s.n, decodeCertificate(msg.body));
+      case 'client_key_exchange':
+        if (msg.type !== HandshakeType.client_key_exchange) throw unexpected('ClientKeyExchange', handshakeTypeName(msg.type));
+        this.host.transcript.update(msg.raw);
+        return this.onClientKeyExchange(s.n, s.peerChain, decodeRsaClientKeyExchange(msg.body));
+      case 'certificate_verify':
+        if (msg.type !== HandshakeType.certificate_verify) throw unexpected('CertificateVerify', handshakeTypeName(msg.type));
+        return this.onCertificateVerify(s.k, msg);
+      case 'finished':
+        if (msg.type !== HandshakeType.finished) throw unexpected('Finished', handshakeTypeName(msg.type));
+        return this.onFinished(s.k, s.resumed, msg);
+      case 'change_cipher_spec':
+        throw unexpected('ChangeCipherSpec', handshakeTypeName(msg.type));
+      case 'done':
+        throw unexpected('no handshake message', handshakeTypeName(msg.type));
+      default:
+        return assertNever(s);
+    }
+  }
+
+  onChangeCipherSpec(): void {
+    const s = this.state;
+    if (s.name !== 'change_cipher_spec') throw unexpected(s.name, 'ChangeCipherSpec');
+    this.state = { name: 'finished', k: s.k, resumed: s.resumed };
+  }
+
+  /** SSL 3.0's no_certificate warning (section 5.4.2) in place of the client's Certificate. */
+  onWarningAlert(description: number): boolean {
+    const s = this.state;
+    if (description !== ALERTS.no_certificate || s.name !== 'client_certificate') return false;
+    if (this.host.options.requireCert) {
+      throw new SslAlertError('handshake_failure', 'client sent no_certificate but a client certificate is required');
+    }
+    this.host.trace('client has no certificate (no_certificate alert)');
+    this.state = { name: 'client_key_exchange', n: s.n, peerChain: [] };
+    return true;
+  }
+
+  private onClientHello(hello: ClientHello, v2: boolean): void {
+    const { options } = this.host;
+    // Section 5.6.1.2 / Appendix E: a client offering a later version still speaks 3.0 with us.
+    if (hello.version >> 8 !== 3) {
+      throw new SslAlertError('protocol_version', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, not SSL 3.x`);
+    }
+    if (!hello.compressionMethods.includes(0)) throw new SslAlertError('illegal_parameter', 'client does not offer null compression');
+    const offered = new Set(hello.cipherSuites);
+
+    const cached = v2 ? undefined : this.resumable(hello, offered);
+    if (cached) return this.resume(hello, cached);
+
+    const suite = options.suites.find((s) => offered.has(s.id));
+    if (!suite) {
+      const names = hello.cipherSuites.map((id) => suiteById(id)?.iosKeyword ?? `0x${id.toString(16).padStart(4, '0')}`);
+      throw new SslAlertError('handshake_failure', `no cipher suite in common; client offered ${names.join(', ') || 'none'}`);
+    }
+    if (!options.certificateChain?.length || !options.privateKey) {
+      throw new SslAlertError('internal_error', 'server has no certificate or private key configured');
+    }
+    const n: Negotiated = {
+      hello,
+      suite,
+      serverRandom: this.helloRandom(),
+      sessionId: options.sessionCache ? this.host.random(32) : new Uint8Array(0),
+    };
+    this.sendServerHello(n);
+    this.host.sendHandshake(HandshakeType.certificate, encodeCertificate(options.certificateChain));
+    const request = options.requestCert || options.requireCert;
+    if (request) {
+      this.host.sendHandshake(
+        HandshakeType.certificate_request,
+        encodeCertificateRequest({
+          certificateTypes: Uint8Array.of(ClientCertificateType.rsa_sign),
+          authorities: options.certificateAuthorities ?? [],
+        }),
+      );
+    }
+    this.host.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
+    this.state = request ? { name: 'client_certificate', n } : { name: 'client_key_exchange', n, peerChain: [] };
+  }
+
+  /** A cached session the client asks for, if its suite is still allowed and offered. */
+  private resumable(hello: ClientHello, offered: Set<number>): Session | undefined {
+    const { sessionCache, suites, requireCert } = this.host.options;
+    const s = sessionCache?.get(hello.sessionId);
+    if (!s || !offered.has(s.cipherSuite) || !suites.some((x) => x.id === s.cipherSuite)) return undefined;
+    // A session made without a client certificate must not satisfy a server that now requires one.
+    if (requireCert && s.peerCertificates.length === 0) return undefined;
+    return s;
+  }
+
+  private resume(hello: ClientHello, session: Session): void {
+    const suite = suiteById(session.cipherSuite)!;
+    const n: Negotiated = { hello, suite, serverRandom: this.helloRandom(), sessionId: session.id };
+    this.host.trace(`resuming session ${toHex(session.id)}`);
+    this.sendServerHello(n);
+    const k: Keyed = { ...n, master: session.masterSecret, peerChain: session.peerCertificates };
+    this.host.setPendingKeys(suite, k.master, hello.random, n.serverRandom);
+    this.host.sendChangeCipherSpec();
+    this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(k.master, 'server'));
+    this.state = { name: 'change_cipher_spec', k, resumed: true };
+  }
+
+  /** Random, section 5.6.1.2: gmt_unix_time then 28 random bytes. */
+  private helloRandom(): Uint8Array {
+    const r = this.host.random(32);
+    const t = Math.floor(this.host.now() / 1000);
+    r[0] = (t >>> 24) & 0xff;
+    r[1] = (t >>> 16) & 0xff;
+    r[2] = (t >>> 8) & 0xff;
+    r[3] = t & 0xff;
+    return r;
+  }
+
+  private sendServerHello(n: Negotiated): void {
+    this.host.sendHandshake(
+      HandshakeType.server_hello,
+      encodeServerHello({
+        version: SSL3_VERSION,
+        random: n.serverRandom,
+        sessionId: n.sessionId,
+        cipherSuite: n.suite.id,
+        compressionMethod: 0,
+        extensions: [],
+      }),
+    );
+  }
+
+  private noClientCertificate(n: Negotiated, msg: HandshakeMessage): void {
+    if (this.host.options.requireCert) {
+      throw new SslAlertError('handshake_failure', 'client sent no certificate but a client certificate is required');
+    }
+    this.host.transcript.update(msg.raw);
+    this.onClientKeyExchange(n, [], decodeRsaClientKeyExchange(msg.body));
+  }
+
+  private onClientCertificate(n: Negotiated, chain: Uint8Array[]): void {
+    const { options } = this.host;
+    if (chain.length === 0) {
+      // TLS-style empty Certificate: treated like no_certificate.
+      if (options.requireCert) throw new SslAlertError('handshake_failure', 'client sent an empty certificate list but a certificate is required');
+    } else if (options.verifyPeer) {
+      const verdict = options.verifyPeer(chain);
+      if (!verdict.ok) throw new SslAlertError(verdict.alert, `client certificate rejected: ${verdict.reason}`);
+    }
+    this.state = { name: 'client_key_exchange', n, peerChain: chain };
+  }
+
+  private onClientKeyExchange(n: Negotiated, peerChain: readonly Uint8Array[], encrypted: Uint8Array): void {
+    const { options } = this.host;
+    // Section 5.6.7.1 and the Bleichenbacher countermeasure: whatever is wrong with the block
+    // (padding, length, version), continue with a random premaster; the Finished check fails later.
+    const premaster = rsaDecryptPremaster(options.privateKey!, encrypted, n.hello.version, this.host.random);
+    const master = masterSecret(premaster, n.hello.random, n.serverRandom);
+    this.host.setPendingKeys(n.suite, master, n.hello.random, n.serverRandom);
+    const k: Keyed = { ...n, master, peerChain };
+    this.state = peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k, resumed: false };
+  }
+
+  private onCertificateVerify(k: Keyed, msg: HandshakeMessage): void {
+    // Section 5.6.8: the hash covers the messages before this one.
+    const expected = this.host.transcript.certificateVerify(k.master);
+    this.host.transcript.update(msg.raw);
+    const signature = decodeCertificateVerify(msg.body);
+    const leaf = parseCertificate(k.peerChain[0]);
+    if (!leaf.publicKey.rsa) throw new SslAlertError('unsupported_certificate', 'client certificate does not hold an RSA key');
+    if (!rsaVerifyPkcs1(leaf.publicKey.rsa, 'md5-sha1', expected, signature)) {
+      throw new SslAlertError('handshake_failure', 'client CertificateVerify signature is invalid');
+    }
+    this.state = { name: 'change_cipher_spec', k, resumed: false };
+  }
+
+  private onFinished(k: Keyed, resumed: boolean, msg: HandshakeMessage): void {
+    const expected = this.host.transcript.finished(k.master, 'client');
+    const got = decodeFinished(msg.body);
+    if (!ctBytesEqual(expected, got)) throw new SslAlertError('handshake_failure', 'client Finished does not verify (wrong keys or altered handshake)');
+    this.host.transcript.update(msg.raw);
+    if (!resumed) {
+      this.host.sendChangeCipherSpec();
+      this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(k.master, 'server'));
+    }
+    const session: Session = {
+      id: k.sessionId,
+      masterSecret: k.master,
+      cipherSuite: k.suite.id,
+      peerCertificates: k.peerChain,
+      createdAt: this.host.now(),
+    };
+    if (!resumed) this.host.options.sessionCache?.set(session);
+    this.state = { name: 'done' };
+    this.host.complete({
+      suite: k.suite,
+      session,
+      resumed,
+      clientRandom: k.hello.random,
+      serverRandom: k.serverRandom,
+      clientVersion: k.hello.version,
+    });
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled state ${JSON.stringify(x)}`);
+}

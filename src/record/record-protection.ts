@@ -1,0 +1,87 @@
+/**
+ * One direction of the SSL 3.0 record protection, RFC 6101 section 5.2.3: the MAC over the
+ * compressed fragment (5.2.3.1), then the stream or CBC block cipher (5.2.3.2), with its
+ * 64-bit sequence number. Created with the null cipher and no MAC (the initial state) and
+ * replaced by a fresh one at each ChangeCipherSpec.
+ *
+ * Decryption checks CBC padding and MAC together and fails with one alert, bad_record_mac,
+ * without an early exit between them, so a peer cannot tell a padding error from a MAC error
+ * (the distinction that padding-oracle attacks need). SSL 3.0's unchecked padding bytes and
+ * the MAC computed over a padding-dependent length remain (POODLE; RFC 7568): they are in the
+ * protocol itself.
+ */
+import type { BulkCipher, CipherDirection } from '../ciphers/types.js';
+import type { CipherSuite } from '../ciphers/suites.js';
+import { createBulkCipher } from '../ciphers/factory.js';
+import { ssl3Pad, ssl3PaddingCheck } from '../ciphers/ssl3-padding.js';
+import { ctBytesEqual } from '../util/ct.js';
+import { Ssl3Mac } from './ssl3-mac.js';
+import { SslAlertError } from './alerts.js';
+
+const MAX_SEQ = (1n << 64n) - 1n;
+
+export class RecordProtection {
+  private seq = 0n;
+
+  private constructor(
+    readonly suite: CipherSuite | undefined,
+    private readonly cipher: BulkCipher | undefined,
+    private readonly mac: Ssl3Mac | undefined,
+  ) {}
+
+  /** SSL_NULL_WITH_NULL_NULL: the state before the first ChangeCipherSpec. */
+  static initial(): RecordProtection {
+    return new RecordProtection(undefined, undefined, undefined);
+  }
+
+  static create(suite: CipherSuite, macSecret: Uint8Array, key: Uint8Array, iv: Uint8Array, direction: CipherDirection): RecordProtection {
+    return new RecordProtection(suite, createBulkCipher(suite, key, iv, direction), new Ssl3Mac(suite.mac, macSecret));
+  }
+
+  get active(): boolean {
+    return this.mac !== undefined;
+  }
+
+  get sequenceNumber(): bigint {
+    return this.seq;
+  }
+
+  private nextSeq(): bigint {
+    // RFC 6101 5.2.3: sequence numbers may not wrap; a connection this long must end.
+    if (this.seq === MAX_SEQ) throw new SslAlertError('handshake_failure', 'sequence number exhausted');
+    return this.seq++;
+  }
+
+  /** Returns the record body (ciphertext) for a plaintext fragment. */
+  seal(contentType: number, fragment: Uint8Array): Uint8Array {
+    if (!this.mac || !this.cipher) return fragment;
+    const mac = this.mac.compute(this.nextSeq(), contentType, fragment);
+    const plain = new Uint8Array(fragment.length + mac.length);
+    plain.set(fragment);
+    plain.set(mac, fragment.length);
+    return this.cipher.update(this.cipher.kind === 'block' ? ssl3Pad(plain, this.cipher.blockSize) : plain);
+  }
+
+  /** Returns the plaintext fragment of a record body, or throws bad_record_mac. */
+  open(contentType: number, body: Uint8Array): Uint8Array {
+    if (!this.mac || !this.cipher) return body;
+    const macLen = this.mac.length;
+    const bs = this.cipher.blockSize;
+    if (body.length < macLen + (this.cipher.kind === 'block' ? 1 : 0) || body.length % bs !== 0) {
+      // Lengths are public (they are on the wire): rejecting them early leaks nothing.
+      throw new SslAlertError('bad_record_mac', `record of ${body.length} bytes cannot hold a ${macLen}-byte MAC`);
+    }
+    const plain = this.cipher.update(body);
+    let goodMask = -1;
+    let contentEnd = plain.length - macLen;
+    if (this.cipher.kind === 'block') {
+      const check = ssl3PaddingCheck(plain, bs, macLen);
+      goodMask = check.goodMask;
+      contentEnd = check.contentEnd;
+    }
+    const expected = this.mac.compute(this.nextSeq(), contentType, plain, contentEnd);
+    const macOk = ctBytesEqual(expected, plain.subarray(contentEnd, contentEnd + macLen));
+    if ((goodMask & (macOk ? -1 : 0)) === 0) throw new SslAlertError('bad_record_mac', 'record MAC or padding check failed');
+    return plain.subarray(0, contentEnd);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * connect() and createServer(), shaped like node:tls's. Sockets are plain net sockets; the
+ * SSL 3.0 work happens in SSLSocket / Connection.
+ */
+import * as net from 'node:net';
+import type { Session } from '../handshake/session.js';
+import { SessionCache, type SessionCacheOptions } from '../handshake/session.js';
+import type { RsaPrivateKey } from '../pki/rsa-key.js';
+import type { Pin } from '../pki/pin.js';
+import type { TraceEvent } from '../connection/connection.js';
+import { SSLSocket } from './ssl-socket.js';
+import { loadCertificates, loadKey, loadSuites, OptionError, type PemInput } from './options.js';
+import { makePeerVerifier } from './peer-verification.js';
+
+interface CommonOptions {
+  key?: PemInput | RsaPrivateKey;
+  passphrase?: string;
+  /** Our certificate, optionally followed by its chain (PEM with several blocks, or DER). */
+  cert?: PemInput | readonly PemInput[];
+  /** Trust anchors for the peer's chain. */
+  ca?: PemInput | readonly PemInput[];
+  /** IOS keywords, OpenSSL or RFC names: an array, or a string separated by ':', ',' or spaces. */
+  ciphers?: string | readonly string[];
+  /** Refuse peers whose certificate does not verify (default true). */
+  rejectUnauthorized?: boolean;
+  /** Pinned certificate fingerprints (SHA-256 or SHA-1 hex, or sha256//BASE64 of the key). */
+  pin?: string | Pin | readonly (string | Pin)[];
+  /** Trace events for every record and handshake message; see src/trace. */
+  trace?: (event: TraceEvent) => void;
+  /** Milliseconds for the handshake to finish (default 120000). */
+  handshakeTimeout?: number;
+  /** Injected for deterministic tests. */
+  random?: (n: number) => Uint8Array;
+  now?: () => number;
+}
+
+export interface ConnectOptions extends CommonOptions {
+  host?: string;
+  port?: number;
+  /** An already connected socket to run SSL over (e.g. through a proxy). */
+  socket?: net.Socket;
+  /** The name the server's certificate must carry; defaults to `host`. Set to '' to skip the check. */
+  servername?: string;
+  /** A session from an earlier connection's getSession(), to resume. */
+  session?: Session;
+}
+
+export interface ServerOptions extends CommonOptions {
+  /** Send a CertificateRequest. */
+  requestCert?: boolean;
+  /** With requestCert: refuse clients without a valid certificate. Default false here (node: true). */
+  requireCert?: boolean;
+  /** Allow client-initiated renegotiation (default false). */
+  allowRenegotiation?: boolean;
+  sessionCache?: SessionCacheOptions | false;
+}
+
+function asList<T>(v: T | readonly T[] | undefined): T[] {
+  return v === undefined ? [] : Array.isArray(v) ? [...(v as readonly T[])] : [v as T];
+}
+
+export function connect(options: ConnectOptions, callback?: () => void): SSLSocket {
+  const host = options.host ?? 'localhost';
+  const suites = loadSuites(options.ciphers);
+  const ca = loadCertificates('ca', options.ca);
+  const chain = loadCertificates('cert', options.cert);
+  const key = options.key === undefined ? undefined : loadKey(options.key, options.passphrase);
+  if (chain.length && !key) throw new OptionError('cert: a client certificate needs its key');
+  const raw = options.socket ?? net.connect({ host, port: options.port ?? 443 });
+  const servername = options.servername ?? host;
+  let outcome: { authorized: boolean; error?: string } = { authorized: false };
+  const ssl: SSLSocket = new SSLSocket(raw, 'client', {
+    suites,
+    session: options.session,
+    certificateChain: chain.map((c) => c.raw),
+    privateKey: key,
+    verifyPeer: makePeerVerifier(
+      { ca, pins: asList(options.pin), servername: servername || undefined, rejectUnauthorized: options.rejectUnauthorized !== false, purpose: 'serverAuth', now: options.now },
+      (o) => (outcome = o),
+    ),
+    random: options.random,
+    now: options.now,
+    onTrace: options.trace,
+    handshakeTimeout: options.handshakeTimeout ?? 120_000,
+  });
+  ssl.once('secureConnect', () => {
+    ssl.authorized = outcome.authorized;
+    ssl.authorizationError = outcome.error;
+    callback?.();
+  });
+  if (options.socket && !options.socket.connecting) ssl.startHandshake();
+  else raw.once('connect', () => ssl.startHandshake());
+  return ssl;
+}
+
+export class SSLServer extends net.Server {
+  readonly sessionCache?: SessionCache;
+
+  constructor(options: ServerOptions, secureConnectionListener?: (socket: SSLSocket) => void) {
+    super({ pauseOnConnect: false });
+    const suites = loadSuites(options.ciphers);
+    const chain = loadCertificates('cert', options.cert);
+    if (!chain.length) throw new OptionError('cert: a server needs a certificate');
+    if (options.key === undefined) throw new OptionError('key: a server needs a private key');
+    const key = loadKey(options.key, options.passphrase);
+    const ca = loadCertificates('ca', options.ca);
+    this.sessionCache = options.sessionCache === false ? undefined : new SessionCache({ ...options.sessionCache, now: options.now });
+    if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
+    this.on('connection', (raw: net.Socket) => {
+      let outcome: { authorized: boolean; error?: string } = { authorized: false };
+      const ssl: SSLSocket = new SSLSocket(raw, 'server', {
+        suites,
+        certificateChain: chain.map((c) => c.raw),
+        privateKey: key,
+        requestCert: options.requestCert || options.requireCert,
+        requireCert: options.requireCert,
+        certificateAuthorities: ca.map((c) => c.subject.raw),
+        sessionCache: this.sessionCache,
+        allowRenegotiation: options.allowRenegotiation,
+        verifyPeer: makePeerVerifier(
+          { ca, pins: asList(options.pin), rejectUnauthorized: options.rejectUnauthorized !== false && !!options.requireCert, purpose: 'clientAuth', now: options.now },
+          (o) => (outcome = o),
+        ),
+        random: options.random,
+        now: options.now,
+        onTrace: options.trace,
+        handshakeTimeout: options.handshakeTimeout ?? 120_000,
+      });
+      ssl.once('secure', () => {
+        ssl.authorized = outcome.authorized;
+        ssl.authorizationError = outcome.error ?? (ssl.getPeerCertificateChain().length ? undefined : 'client sent no certificate');
+        this.emit('secureConnection', ssl);
+      });
+      ssl.on('error', (err) => this.emit('tlsClientError', err, ssl));
+      ssl.startHandshake();
+    });
+  }
+}
+
+export function createServer(options: ServerOptions, secureConnectionListener?: (socket: SSLSocket) => void): SSLServer {
+  return new SSLServer(options, secureConnectionListener);
+}
+
+export { SSLSocket };

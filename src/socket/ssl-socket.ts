@@ -1,0 +1,231 @@
+/**
+ * SSLSocket: an SSL 3.0 connection as a Node Duplex stream over a net.Socket, shaped like
+ * node:tls's TLSSocket (getCipher, getPeerCertificate, getSession, getProtocol, 'secure' /
+ * 'secureConnect', 'keylog'). All protocol work happens in the sans-I/O Connection; this file
+ * only moves bytes and maps events.
+ */
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { Connection, type CloseInfo, type ConnectionOptions, type Role, type TraceEvent } from '../connection/connection.js';
+import type { HandshakeResult } from '../handshake/context.js';
+import type { Session } from '../handshake/session.js';
+import { parseCertificate } from '../pki/x509.js';
+import { peerCertificateInfo, type PeerCertificate } from './peer-certificate.js';
+
+export interface CipherInfo {
+  /** OpenSSL name, as node:tls reports it (e.g. 'RC4-SHA'). */
+  readonly name: string;
+  /** RFC name (e.g. 'SSL_RSA_WITH_RC4_128_SHA'). */
+  readonly standardName: string;
+  /** The IOS keyword (e.g. 'rc4-128-sha'). */
+  readonly iosKeyword: string;
+  readonly version: 'SSLv3';
+}
+
+export interface SSLSocketOptions extends ConnectionOptions {
+  /** Receives trace events; see src/trace for formatters. */
+  onTrace?: (event: TraceEvent) => void;
+  /** Milliseconds allowed for the handshake before the connection is dropped. */
+  handshakeTimeout?: number;
+}
+
+export class SSLSocket extends Duplex {
+  readonly connection: Connection;
+  /** Whether the peer's certificate passed verification (client: server cert; server: client cert). */
+  authorized = false;
+  authorizationError?: string;
+  private result?: HandshakeResult;
+  private pendingWrites: { chunk: Uint8Array; callback: (error?: Error | null) => void }[] = [];
+  private finalCallback?: (error?: Error | null) => void;
+  private handshakeTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly socket: Socket,
+    readonly role: Role,
+    options: SSLSocketOptions,
+  ) {
+    super({ allowHalfOpen: false });
+    this.connection = new Connection(role, options, {
+      write: (bytes) => {
+        if (!this.socket.destroyed) this.socket.write(bytes);
+      },
+      data: (bytes) => {
+        if (!this.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) this.socket.pause();
+      },
+      secure: (result) => this.onSecure(result),
+      close: (info) => this.onConnectionClosed(info),
+      keylog: (line) => this.emit('keylog', Buffer.from(line)),
+      trace: options.onTrace,
+    });
+    socket.on('data', (chunk: Buffer) => this.connection.receive(chunk));
+    socket.on('end', () => this.connection.transportClosed());
+    socket.on('close', () => {
+      this.connection.transportClosed();
+      if (!this.destroyed) this.destroy();
+    });
+    socket.on('error', (err) => this.destroy(err));
+    if (options.handshakeTimeout) {
+      this.handshakeTimer = setTimeout(() => {
+        this.destroy(Object.assign(new Error(`SSL handshake did not finish within ${options.handshakeTimeout} ms`), { code: 'ERR_SSL_HANDSHAKE_TIMEOUT' }));
+      }, options.handshakeTimeout);
+      this.handshakeTimer.unref();
+    }
+  }
+
+  /** Starts the handshake (a client sends its hello now; a server waits). */
+  startHandshake(): void {
+    this.connection.start();
+  }
+
+  get encrypted(): true {
+    return true;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
+  setTimeout(ms: number, callback?: () => void): this {
+    this.socket.setTimeout(ms);
+    if (callback) this.once('timeout', callback);
+    this.socket.removeAllListeners('timeout');
+    this.socket.on('timeout', () => this.emit('timeout'));
+    return this;
+  }
+
+  setNoDelay(noDelay?: boolean): this {
+    this.socket.setNoDelay(noDelay);
+    return this;
+  }
+
+  setKeepAlive(enable?: boolean, delay?: number): this {
+    this.socket.setKeepAlive(enable, delay);
+    return this;
+  }
+
+  ref(): this {
+    this.socket.ref();
+    return this;
+  }
+
+  unref(): this {
+    this.socket.unref();
+    return this;
+  }
+
+  address() {
+    return this.socket.address();
+  }
+
+  getProtocol(): 'SSLv3' | null {
+    return this.result ? 'SSLv3' : null;
+  }
+
+  getCipher(): CipherInfo | undefined {
+    const s = this.result?.suite;
+    return s && { name: s.opensslName, standardName: s.rfcName, iosKeyword: s.iosKeyword, version: 'SSLv3' };
+  }
+
+  /** The session, for resumption: pass it as `session` to connect(). */
+  getSession(): Session | undefined {
+    return this.result?.session;
+  }
+
+  isSessionReused(): boolean {
+    return this.result?.resumed ?? false;
+  }
+
+  /** The peer's leaf certificate, as node:tls shapes it (empty object when none). */
+  getPeerCertificate(): PeerCertificate | Record<string, never> {
+    const der = this.result?.session.peerCertificates[0];
+    return der ? peerCertificateInfo(parseCertificate(der)) : {};
+  }
+
+  /** All certificates the peer sent, DER, leaf first. */
+  getPeerCertificateChain(): readonly Uint8Array[] {
+    return this.result?.session.peerCertificates ?? [];
+  }
+
+  /** Client only: start a new handshake on the open connection. */
+  renegotiate(): void {
+    this.connection.renegotiate();
+  }
+
+  private onSecure(result: HandshakeResult): void {
+    const first = !this.result;
+    this.result = result;
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    if (first) {
+      this.emit('session', result.session);
+      this.emit(this.role === 'client' ? 'secureConnect' : 'secure');
+    } else {
+      this.emit('renegotiated', result);
+    }
+    const queued = this.pendingWrites;
+    this.pendingWrites = [];
+    for (const w of queued) this._write(w.chunk, 'binary', w.callback);
+    if (this.finalCallback) this._final(this.finalCallback);
+  }
+
+  private onConnectionClosed(info: CloseInfo): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    const error = info.error;
+    for (const w of this.pendingWrites) w.callback(error ?? new Error('connection closed'));
+    this.pendingWrites = [];
+    if (error) {
+      const err = Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+      // Let already-received data drain before the error surfaces.
+      setImmediate(() => this.destroy(err));
+      if (!this.socket.destroyed) this.socket.end();
+      return;
+    }
+    this.push(null);
+    if (!this.socket.destroyed) this.socket.end();
+  }
+
+  override _read(): void {
+    if (this.socket.isPaused()) this.socket.resume();
+  }
+
+  override _write(chunk: Buffer | Uint8Array, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (!this.connection.isOpen) {
+      if (this.connection.isClosed) return callback(new Error('SSL connection is closed'));
+      this.pendingWrites.push({ chunk, callback });
+      return;
+    }
+    try {
+      this.connection.write(chunk);
+      callback();
+    } catch (e) {
+      callback(e as Error);
+    }
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (!this.connection.isOpen && !this.connection.isClosed) {
+      this.finalCallback = callback;
+      return;
+    }
+    this.finalCallback = undefined;
+    this.connection.close();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.socket.destroy();
+    callback(error);
+  }
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { pair, identity } from './pair.js';
+import { DEFAULT_SUITES, suiteByName } from '../../src/ciphers/suites.js';
+import { SessionCache } from '../../src/handshake/session.js';
+import { utf8Bytes, utf8String } from '../../src/util/bytes.js';
+
+const text = (chunks: Uint8Array[]) => chunks.map((c) => utf8String(c)).join('');
+
+describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
+  for (const suite of [...DEFAULT_SUITES, suiteByName('null-sha'), suiteByName('null-md5')]) {
+    it(`completes with ${suite.iosKeyword}, carries data both ways and closes cleanly`, () => {
+      const { client, server } = pair({ client: { suites: [suite] }, server: { suites: [suite] } });
+      expect(client.secure).toHaveLength(1);
+      expect(server.secure).toHaveLength(1);
+      expect(client.secure[0].suite.id).toBe(suite.id);
+      expect(server.secure[0].suite.id).toBe(suite.id);
+      // Both sides derived the same master secret: their key logs agree.
+      expect(client.keylog).toEqual(server.keylog);
+      expect(client.keylog[0]).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$/);
+
+      const big = new Uint8Array(40_000).map((_, i) => i & 0xff);
+      client.conn.write(utf8Bytes('hello server'));
+      server.conn.write(big);
+      expect(text(server.data)).toBe('hello server');
+      const got = Buffer.concat(client.data);
+      expect(got.length).toBe(big.length);
+      expect(Buffer.compare(got, Buffer.from(big))).toBe(0);
+      // 40000 bytes need three records of at most 2^14 bytes.
+      expect(client.data.length).toBe(3);
+
+      client.conn.close();
+      expect(server.closed).toEqual({ clean: true, truncated: false });
+      expect(client.closed?.clean).toBe(true);
+    });
+  }
+
+  it('chooses by server preference', () => {
+    const { client, server } = pair({
+      client: { suites: ['rc4-128-md5', '3des-ede-cbc-sha', 'rc4-128-sha'].map(suiteByName) },
+      server: { suites: ['rc4-128-sha', '3des-ede-cbc-sha'].map(suiteByName) },
+    });
+    expect(server.secure[0].suite.iosKeyword).toBe('rc4-128-sha');
+    expect(client.secure[0].suite.iosKeyword).toBe('rc4-128-sha');
+  });
+
+  it('resumes a cached session with an abbreviated handshake', () => {
+    const sessionCache = new SessionCache();
+    const first = pair({ server: { sessionCache } });
+    const session = first.client.secure[0].session;
+    expect(session.id.length).toBe(32);
+    expect(sessionCache.size).toBe(1);
+    const second = pair({ server: { sessionCache }, client: { session } });
+    expect(second.client.secure[0].resumed).toBe(true);
+    expect(second.server.secure[0].resumed).toBe(true);
+    // Abbreviated: the server sends ServerHello, CCS and Finished (3 records), no Certificate.
+    expect(second.server.sent.length).toBe(3);
+    second.client.conn.write(utf8Bytes('again'));
+    expect(text(second.server.data)).toBe('again');
+  });
+
+  it('falls back to a full handshake when the session is unknown', () => {
+    const first = pair({ server: { sessionCache: new SessionCache() } });
+    const second = pair({ server: { sessionCache: new SessionCache() }, client: { session: first.client.secure[0].session } });
+    expect(second.client.secure[0].resumed).toBe(false);
+    expect(second.client.secure[0].session.id).not.toEqual(first.client.secure[0].session.id);
+  });
+
+  it('authenticates a client certificate with CertificateVerify', () => {
+    const c = identity('client');
+    const seen: Uint8Array[][] = [];
+    const { client, server } = pair({
+      client: { certificateChain: [c.cert], privateKey: c.key },
+      server: { requestCert: true, requireCert: true, verifyPeer: (chain) => (seen.push([...chain]), { ok: true }) },
+    });
+    expect(server.secure).toHaveLength(1);
+    expect(client.secure).toHaveLength(1);
+    expect(seen[0][0]).toEqual(c.cert);
+    expect(server.secure[0].session.peerCertificates[0]).toEqual(c.cert);
+  });
+
+  it('accepts the no_certificate warning when a certificate is only requested', () => {
+    const { client, server } = pair({ server: { requestCert: true } });
+    expect(client.alerts).toContainEqual({ direction: 'sent', level: 1, name: 'no_certificate' });
+    expect(server.secure).toHaveLength(1);
+    expect(server.secure[0].session.peerCertificates).toHaveLength(0);
+  });
+
+  it('refuses a client without a certificate when one is required', () => {
+    const { client, server } = pair({ server: { requireCert: true } });
+    expect(server.secure).toHaveLength(0);
+    expect(server.alerts).toContainEqual({ direction: 'sent', level: 2, name: 'handshake_failure' });
+    expect(client.closed?.error?.message).toMatch(/handshake_failure/);
+  });
+
+  it('refuses a server certificate the verifier rejects, with the verdict alert', () => {
+    const { client, server } = pair({ client: { verifyPeer: () => ({ ok: false, alert: 'certificate_expired', reason: 'expired' }) } });
+    expect(client.alerts).toContainEqual({ direction: 'sent', level: 2, name: 'certificate_expired' });
+    expect(client.closed?.error?.message).toMatch(/expired/);
+    expect(server.closed?.error?.message).toMatch(/certificate_expired/);
+  });
+
+  it('refuses client renegotiation by default and allows it when configured', () => {
+    const refused = pair();
+    refused.client.conn.renegotiate();
+    expect(refused.server.alerts).toContainEqual({ direction: 'sent', level: 2, name: 'handshake_failure' });
+    expect(refused.server.closed?.error?.message).toMatch(/renegotiation/);
+
+    const allowed = pair({ server: { allowRenegotiation: true } });
+    allowed.client.conn.renegotiate();
+    expect(allowed.client.secure).toHaveLength(2);
+    expect(allowed.server.secure).toHaveLength(2);
+    expect(allowed.client.keylog[0]).not.toEqual(allowed.client.keylog[1]);
+    allowed.client.conn.write(utf8Bytes('after renegotiation'));
+    expect(text(allowed.server.data)).toBe('after renegotiation');
+  });
+
+  it('reports a transport end without close_notify as truncation', () => {
+    const { client } = pair();
+    client.conn.transportClosed();
+    expect(client.closed).toMatchObject({ clean: false, truncated: true });
+    expect(client.closed?.error?.code).toBe('TRUNCATED');
+  });
+});
