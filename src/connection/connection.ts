@@ -80,6 +80,7 @@ export class Connection {
   private handshake?: ClientHandshake | ServerHandshake;
   private transcript = new Transcript();
   private emptyRecords = 0;
+  private busy = false;
   private sentCloseNotify = false;
   private receivedCloseNotify = false;
   private result?: HandshakeResult;
@@ -122,15 +123,8 @@ export class Connection {
   receive(bytes: Uint8Array): void {
     if (this.phase === 'closed') return;
     if (this.phase === 'idle') this.start();
-    this.guard(() => {
-      this.reader.push(bytes);
-      while (this.phase !== 'closed') {
-        const rec = this.reader.next();
-        if (!rec) break;
-        if ('message' in rec) this.onV2ClientHello(rec.message);
-        else this.onRecord(rec);
-      }
-    });
+    this.reader.push(bytes);
+    this.drain();
   }
 
   /** Sends application data (fragmented into records of at most 2^14 bytes). */
@@ -176,12 +170,35 @@ export class Connection {
 
   // --- internals --------------------------------------------------------------------------
 
+  /**
+   * Runs engine work, turning any failure into a fatal alert. Our own callbacks may feed us
+   * bytes synchronously (a peer in the same process answering at once); such re-entrant input
+   * is only buffered, and processed here once the current step is complete, so a handshake
+   * never sees a message before it finished reacting to the previous one.
+   */
   private guard(fn: () => void): void {
+    if (this.busy) {
+      fn();
+      return;
+    }
+    this.busy = true;
     try {
       fn();
+      while (this.phase !== 'closed') {
+        const rec = this.reader.next();
+        if (!rec) break;
+        if ('message' in rec) this.onV2ClientHello(rec.message);
+        else this.onRecord(rec);
+      }
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.busy = false;
     }
+  }
+
+  private drain(): void {
+    if (!this.busy) this.guard(() => {});
   }
 
   private fail(e: unknown): void {

@@ -90,11 +90,11 @@ export class ClientHandshake {
     // know it ignore an unknown suite, as section 5.6.1.2 requires.
     if (options.offerScsv !== false) suites.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     const sessionId = options.session?.id ?? new Uint8Array(0);
+    this.state = { name: 'server_hello', clientRandom: random };
     this.host.sendHandshake(
       HandshakeType.client_hello,
       encodeClientHello({ version: SSL3_VERSION, random, sessionId, cipherSuites: suites, compressionMethods: Uint8Array.of(0), extensions: [] }),
     );
-    this.state = { name: 'server_hello', clientRandom: random };
   }
 
   onMessage(msg: HandshakeMessage): void {

@@ -29,7 +29,6 @@ import {
   encodeCertificate,
   encodeCertificateRequest,
   encodeServerHello,
-  expectEmpty,
   handshakeTypeName,
   type ClientHello,
   type HandshakeMessage,

@@ -364,7 +364,8 @@ function flushOrThrow(flush: () => string, v: string): string {
  * (RFC 4514 2.4, as formatName prints non-string values) comes back as its DER bytes.
  */
 export function parseNameString(s: string): [string, string | Uint8Array][][] {
-  const text = s.trim();
+  // Outer whitespace is padding, except an escaped trailing space (O=x followed by backslash, space).
+  const text = s.replace(/^\s+/, '').replace(/(?<!\\)\s+$/, '');
   if (text === '' || text === '/') return [];
   const slashForm = text.startsWith('/');
   const rdnTexts = slashForm ? splitUnescaped(text.slice(1), '/') : splitUnescaped(text, ',');

@@ -44,12 +44,12 @@ function magnitudeBytes(n: bigint, signPad: boolean): Uint8Array {
   return Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
 }
 
-/** OpenSSL: a serial that fits 8 bytes as 'N (0xN)', else colon-separated hex with '(Negative)' when negative. */
+/** OpenSSL: a serial that fits 8 bytes as 'N (0xN)', else colon-separated hex with ' (Negative)' when negative. */
 function serialLines(serial: bigint): string[] {
   const neg = serial < 0n;
   const mag = neg ? -serial : serial;
   if (mag < 1n << 63n) return [`        Serial Number: ${neg ? '-' : ''}${mag} (${neg ? '-' : ''}0x${mag.toString(16)})`];
-  return ['        Serial Number:', `            ${neg ? '(Negative)' : ''}${toHex(magnitudeBytes(mag, false)).replace(/(..)(?!$)/g, '$1:')}`];
+  return ['        Serial Number:', `            ${neg ? ' (Negative)' : ''}${toHex(magnitudeBytes(mag, false)).replace(/(..)(?!$)/g, '$1:')}`];
 }
 
 const KEY_USAGE_TEXT: Readonly<Record<string, string>> = {

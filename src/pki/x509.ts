@@ -91,13 +91,15 @@ function stripDerPrefix(message: string): string {
 // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }  (4.1)
 
 /**
- * Parses one DER certificate. The returned `raw`/`tbsRaw` and the name `raw`s are views into
- * `input`; copy the input first if you mean to reuse its buffer.
+ * Parses one DER certificate. The input is copied first: `raw`, `tbsRaw` and the names'
+ * `raw` must not change under a caller that reuses its buffer (a socket's read buffer, say)
+ * after the signature over them was checked. They are plain Uint8Arrays even for a Buffer.
  * Throws X509Error (see the class for codes); nothing else escapes for any byte string.
  */
 export function parseCertificate(input: Uint8Array): Certificate {
   if (!(input instanceof Uint8Array)) throw new X509Error('BAD_INPUT', 'certificate: expected DER bytes (Uint8Array)');
-  const top = field('encoding', () => readSingle(input));
+  const bytes = new Uint8Array(input);
+  const top = field('encoding', () => readSingle(bytes));
   if (top.tag !== Tag.SEQUENCE) throw new X509Error('MALFORMED', 'certificate encoding: not a DER SEQUENCE (is it PEM, or not a certificate at all?)');
   const outer = new DerReader(top.value, 1);
 
