@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, createServer, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
+import { generateRsaKey } from '../../src/pki/rsa.js';
+import { privateKeyToPem } from '../../src/pki/keys.js';
+import { selfSignedCertificate } from '../../src/pki/selfsign.js';
+import { certificateToPem } from '../../src/pki/x509.js';
+
+const key = generateRsaKey(1024);
+const cert = selfSignedCertificate({ key, hostname: 'localhost', ips: ['127.0.0.1'], days: 10 });
+const keyPem = privateKeyToPem(key);
+const certPem = certificateToPem(cert);
+
+let server: SSLServer;
+let port: number;
+
+beforeAll(async () => {
+  server = createServer({ key: keyPem, cert: certPem }, (s: SSLSocket) => {
+    s.on('data', (d: Buffer) => s.write(d.toString() === 'ping' ? 'echo:ping' : d));
+    s.on('end', () => s.end());
+    s.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => server.close());
+
+async function roundTrip(options: Parameters<typeof connect>[0]): Promise<{ socket: SSLSocket; reply: string }> {
+  const socket = connect({ host: '127.0.0.1', port, ...options });
+  await once(socket, 'secureConnect');
+  socket.write('ping');
+  const [data] = (await once(socket, 'data')) as [Buffer];
+  return { socket, reply: data.toString() };
+}
+
+describe('SSLSocket over loopback', () => {
+  it('connects with the server certificate as trust anchor and checks the IP', async () => {
+    const { socket, reply } = await roundTrip({ ca: certPem, ciphers: 'rc4-128-sha' });
+    expect(reply).toBe('echo:ping');
+    expect(socket.getProtocol()).toBe('SSLv3');
+    expect(socket.getCipher()).toMatchObject({ name: 'RC4-SHA', standardName: 'SSL_RSA_WITH_RC4_128_SHA', version: 'SSLv3' });
+    expect(socket.authorized).toBe(true);
+    expect(socket.getPeerCertificate()).toMatchObject({ subject: { CN: 'localhost' } });
+    socket.end();
+    await once(socket, 'close');
+  });
+
+  it('connects by pinned fingerprint', async () => {
+    const pin = createHash('sha256').update(cert.raw).digest('hex');
+    const { socket, reply } = await roundTrip({ pin });
+    expect(reply).toBe('echo:ping');
+    socket.destroy();
+  });
+
+  it('refuses an untrusted certificate with a clear reason', async () => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const [err] = (await once(socket, 'error')) as [Error & { code?: string }];
+    expect(err.message).toMatch(/server certificate rejected/);
+    expect(err.code).toBe('ERR_SSL_BAD_CERTIFICATE');
+  });
+
+  it('refuses a host name the certificate does not carry', async () => {
+    const socket = connect({ host: '127.0.0.1', port, ca: certPem, servername: 'other.example' });
+    const [err] = (await once(socket, 'error')) as [Error];
+    expect(err.message).toMatch(/other\.example/);
+  });
+
+  it('resumes a session', async () => {
+    const first = await roundTrip({ ca: certPem });
+    const session = first.socket.getSession();
+    first.socket.end();
+    const second = await roundTrip({ ca: certPem, session });
+    expect(second.socket.isSessionReused()).toBe(true);
+    second.socket.end();
+  });
+
+  it('moves a megabyte each way', async () => {
+    const socket = connect({ host: '127.0.0.1', port, ca: certPem, ciphers: ['3des-ede-cbc-sha'] });
+    await once(socket, 'secureConnect');
+    const big = Buffer.alloc(1 << 20, 'x');
+    socket.write(big);
+    let got = 0;
+    for await (const chunk of socket) {
+      got += (chunk as Buffer).length;
+      if (got >= big.length) break;
+    }
+    expect(got).toBe(big.length);
+    socket.destroy();
+  });
+});
+
