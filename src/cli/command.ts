@@ -4,7 +4,8 @@
  */
 
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** Bytes are written as they are (response bodies may be binary). */
+  stdout: (text: string | Uint8Array) => void;
   stderr: (text: string) => void;
 }
 

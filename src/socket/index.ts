@@ -132,6 +132,8 @@ export class SSLServer extends net.Server {
         this.emit('secureConnection', ssl);
       });
       ssl.on('error', (err) => this.emit('tlsClientError', err, ssl));
+      // As node:tls.Server does: key log lines of every connection, emitted during its handshake.
+      ssl.on('keylog', (line: Buffer) => this.emit('keylog', line, ssl));
       ssl.startHandshake();
     });
   }

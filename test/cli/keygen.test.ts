@@ -9,26 +9,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
 import { encodeSubjectPublicKeyInfo, parsePrivateKey } from '../../src/pki/keys.js';
 import { bitLength } from '../../src/pki/rsa-key.js';
 import { writeFileAtomic } from '../../src/util/atomic-file.js';
 import { findPeer } from '../helpers/peers.js';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { capture } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssl3-keygen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

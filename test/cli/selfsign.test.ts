@@ -6,25 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
 import { OID } from '../../src/pki/oid.js';
 import { commonName, fingerprint, parseCertificates } from '../../src/pki/x509.js';
 import { findPeer } from '../helpers/peers.js';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
+import { capture } from '../helpers/cli.js';
 
 const openssl = findPeer('openssl', 'openssl');
 let dir = '';

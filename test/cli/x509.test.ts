@@ -7,31 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/command.js';
 import type { RsaPrivateKey } from '../../src/pki/rsa.js';
 import { buildCertificate } from '../../src/pki/x509-build.js';
 import { certificateToPem, fingerprint } from '../../src/pki/x509.js';
 import { findPeer } from '../helpers/peers.js';
+import { capture } from '../helpers/cli.js';
 
 function nodeRsaKey(bits = 1024): RsaPrivateKey {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   const jwk = privateKey.export({ format: 'jwk' });
   const b = (s: string | undefined): bigint => BigInt('0x' + Buffer.from(s!, 'base64url').toString('hex'));
   return { n: b(jwk.n), e: b(jwk.e), d: b(jwk.d), p: b(jwk.p), q: b(jwk.q), dp: b(jwk.dp), dq: b(jwk.dq), qinv: b(jwk.qi) };
-}
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
 }
 
 const openssl = findPeer('openssl', 'openssl');

@@ -3,9 +3,13 @@ import type { Command } from '../command.js';
 import { keygenCommand } from './keygen.js';
 import { selfsignCommand } from './selfsign.js';
 import { x509Command } from './x509.js';
+import { serveCommand } from './serve.js';
+import { getCommand } from './get.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
   selfsignCommand,
   x509Command,
+  serveCommand,
+  getCommand,
 ];

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { capture } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ssl3-serve-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
+
+/** Starts `ssl3 serve` and resolves with its one listening line. */
+async function freePort(): Promise<number> {
+  const s = createNetServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as AddressInfo).port;
+  s.close();
+  return port;
+}
+
+/** Starts `ssl3 serve` on a free port (the command, like IOS, refuses port 0) and resolves with its one listening line. */
+async function startServe(args: string[]): Promise<{ child: ChildProcess; line: string }> {
+  const port = await freePort();
+  const child = spawn(tsx, [cli, 'serve', '--bind', '127.0.0.1', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve({ child, line: out.trim() });
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('ssl3 serve and ssl3 get', () => {
+  it('refuses a port IOS would refuse, with IOS\'s message', async () => {
+    const io = capture();
+    expect(await main(['serve', '--port', '80'], io)).toBe(2);
+    expect(io.err.split('\n')[0]).toBe('ssl3 serve: Invalid secure port value.');
+  });
+
+  it('generates a self-signed identity once, keeps it across restarts, serves files, and stops on SIGTERM', async () => {
+    const dataDir = join(dir, 'data');
+    const root = join(dir, 'www');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<h1>legacy</h1>');
+    writeFileSync(join(root, 'sub', 'a.txt'), 'file a');
+
+    const first = await startServe(['--data-dir', dataDir, '--hostname', 'router.test', '--root', root]);
+    expect(first.line).toMatch(/^ssl3: serving HTTPS over SSL 3\.0 on https:\/\/127\.0\.0\.1:\d+\/ certificate SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2} \(new self-signed/);
+    const port = /:(\d+)\//.exec(first.line)![1];
+    const fp = /SHA-256 (\S+)/.exec(first.line)![1];
+    const certPem = readFileSync(join(dataDir, 'server-cert.pem'), 'utf8');
+
+    let io = capture();
+    expect(await main(['get', '--pin', fp, `https://127.0.0.1:${port}/`], io)).toBe(0);
+    expect(io.out).toBe('<h1>legacy</h1>');
+    io = capture();
+    expect(await main(['get', '--pin', fp, `https://127.0.0.1:${port}/sub/a.txt`], io)).toBe(0);
+    expect(io.out).toBe('file a');
+    io = capture();
+    expect(await main(['get', '--pin', fp, `https://127.0.0.1:${port}/missing`], io)).toBe(22);
+    expect(io.err).toMatch(/HTTP 404/);
+    io = capture();
+    expect(await main(['get', `https://127.0.0.1:${port}/`], io)).toBe(1);
+    expect(io.err).toMatch(/certificate rejected: .*router\.test/);
+
+    const code = exited(first.child);
+    first.child.kill('SIGTERM');
+    expect(await code).toBe(0);
+
+    const second = await startServe(['--data-dir', dataDir, '--hostname', 'router.test']);
+    expect(second.line).toContain(fp);
+    expect(second.line).toContain('from');
+    expect(readFileSync(join(dataDir, 'server-cert.pem'), 'utf8')).toBe(certPem);
+    const port2 = /:(\d+)\//.exec(second.line)![1];
+    // Trusted as a CA, the certificate still names router.test, not 127.0.0.1.
+    io = capture();
+    expect(await main(['get', '--ca', join(dataDir, 'server-cert.pem'), `https://127.0.0.1:${port2}/`], io)).toBe(1);
+    expect(io.err).toMatch(/127\.0\.0\.1.*router\.test/);
+    io = capture();
+    expect(await main(['get', '--pin', fp, '--ciphers', 'rc4-128-md5', `https://127.0.0.1:${port2}/status`], io)).toBe(0);
+    expect(io.out).toContain('SSL_RSA_WITH_RC4_128_MD5');
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+  });
+});

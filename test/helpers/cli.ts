@@ -1,0 +1,17 @@
+/** Runs `ssl3` commands in-process with their output captured as text. */
+import type { CliIo } from '../../src/cli/command.js';
+
+export function capture(): CliIo & { out: string; err: string } {
+  const decoder = new TextDecoder();
+  const io = {
+    out: '',
+    err: '',
+    stdout: (t: string | Uint8Array) => {
+      io.out += typeof t === 'string' ? t : decoder.decode(t);
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
