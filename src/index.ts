@@ -1,0 +1,20 @@
+/**
+ * The ssl3 package: an SSL 3.0 stack (RFC 6101) in TypeScript. The socket API follows node:tls,
+ * the HTTPS one node:https; the sans-I/O Connection underneath is public for tests, tracing
+ * and tools that bring their own transport.
+ */
+export { connect, createServer, SSLServer, SSLSocket, type ConnectOptions, type ServerOptions } from './socket/index.js';
+export * as https from './http/index.js';
+export { Connection, type ConnectionEvents, type ConnectionOptions, type TraceEvent } from './connection/connection.js';
+export { SessionCache, type Session } from './handshake/session.js';
+export { formatTraceEvent, textTracer } from './trace/text-trace.js';
+export { CIPHER_SUITES, DEFAULT_SUITES, parseSuiteList, suiteById, suiteByName, type CipherSuite } from './ciphers/suites.js';
+export { generateRsaKey } from './pki/rsa.js';
+export { parsePrivateKey, privateKeyToPem } from './pki/keys.js';
+export { selfSignedCertificate } from './pki/selfsign.js';
+export { buildCertificate } from './pki/x509-build.js';
+export { parseCertificate, parseCertificates, certificateToPem, fingerprint } from './pki/x509.js';
+export { describeCertificate } from './pki/x509-text.js';
+export { verifyChain } from './pki/verify.js';
+export { Ssl3Error } from './util/errors.js';
+export { SslAlertError, PeerAlertError, ALERTS } from './record/alerts.js';
