@@ -24,10 +24,16 @@ export class Aes implements CbcEngine {
   readonly blockSize = 16;
   private readonly encKey: Uint32Array;
   private decKey?: Uint32Array;
+  /**
+   * Our own copy of the key, for the lazily built decryption schedule: the caller may wipe or
+   * reuse its array (a view into the key block, say) once the cipher exists.
+   */
+  private readonly key: Uint8Array;
 
-  constructor(private readonly key: Uint8Array) {
+  constructor(key: Uint8Array) {
     checkKey('AES', key, [16, 24, 32]);
-    this.encKey = unsafe.expandKeyLE(key);
+    this.key = key.slice();
+    this.encKey = unsafe.expandKeyLE(this.key);
   }
 
   encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {

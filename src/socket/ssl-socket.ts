@@ -38,6 +38,9 @@ export class SSLSocket extends Duplex {
   private pendingWrites: { chunk: Uint8Array; callback: (error?: Error | null) => void }[] = [];
   private finalCallback?: (error?: Error | null) => void;
   private handshakeTimer?: NodeJS.Timeout;
+  /** The SSL-level error the connection ended with (an alert sent or received). */
+  private closeError?: Error;
+  private corked = false;
 
   constructor(
     readonly socket: Socket,
@@ -46,9 +49,7 @@ export class SSLSocket extends Duplex {
   ) {
     super({ allowHalfOpen: false });
     this.connection = new Connection(role, options, {
-      write: (bytes) => {
-        if (!this.socket.destroyed) this.socket.write(bytes);
-      },
+      write: (bytes) => this.writeTransport(bytes),
       data: (bytes) => {
         if (!this.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) this.socket.pause();
       },
@@ -61,9 +62,11 @@ export class SSLSocket extends Duplex {
     socket.on('end', () => this.connection.transportClosed());
     socket.on('close', () => {
       this.connection.transportClosed();
-      if (!this.destroyed) this.destroy();
+      if (!this.destroyed) this.destroy(this.closeError);
     });
-    socket.on('error', (err) => this.destroy(err));
+    // A peer that rejects us sends its fatal alert and then resets the connection; the reset
+    // must not hide the alert, which says why.
+    socket.on('error', (err) => this.destroy(this.closeError ?? err));
     if (options.handshakeTimeout) {
       this.handshakeTimer = setTimeout(() => {
         this.destroy(Object.assign(new Error(`SSL handshake did not finish within ${options.handshakeTimeout} ms`), { code: 'ERR_SSL_HANDSHAKE_TIMEOUT' }));
@@ -179,6 +182,26 @@ export class SSLSocket extends Duplex {
     if (this.finalCallback) this._final(this.finalCallback);
   }
 
+  /**
+   * Everything the engine writes in one step (a whole flight: no_certificate, ClientKeyExchange,
+   * ChangeCipherSpec, Finished) leaves in one transport write. Written piecemeal, a peer that
+   * rejects the first record (NSS answers no_certificate with a fatal alert and closes at once)
+   * resets the connection while we still write the rest, and the write error (EPIPE) destroys
+   * the socket before its alert is read: the user would see "write EPIPE" instead of the reason.
+   */
+  private writeTransport(bytes: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(bytes);
+  }
+
   private onConnectionClosed(info: CloseInfo): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     const error = info.error;
@@ -186,6 +209,7 @@ export class SSLSocket extends Duplex {
     this.pendingWrites = [];
     if (error) {
       const err = Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+      this.closeError = err;
       // Let already-received data drain before the error surfaces.
       setImmediate(() => this.destroy(err));
       if (!this.socket.destroyed) this.socket.end();

@@ -1,0 +1,114 @@
+/**
+ * Our SSL 3.0 client against NSS's selfserv (an independent server): every suite, session
+ * resumption, and client certificates against a selfserv that requires one. selfserv answers
+ * any request with an HTTP page echoing it. See /work/shared/PEERS.md.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIdentity, P12_PASSWORD, type IdentityFiles } from '../helpers/identity.js';
+import { Daemon, SUITES, fetchOver, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, waitForPort, type FetchResult } from './nss-helpers.js';
+
+const tools = findTools({ selfserv: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', openssl: 'openssl' });
+
+const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
+
+interface Selfserv {
+  daemon: Daemon;
+  port: number;
+}
+
+/** Starts selfserv on a free port and waits until it accepts; retries when the port was taken meanwhile. */
+async function startSelfserv(selfserv: string, args: string[]): Promise<Selfserv> {
+  let last = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const daemon = new Daemon(selfserv, ['-p', String(port), ...args]);
+    if (await waitForPort(port, 10_000, () => !daemon.exited)) return { daemon, port };
+    last = daemon.output;
+    await daemon.stop('SIGKILL');
+  }
+  throw new Error(`selfserv did not start:\n${last}`);
+}
+
+function explain(r: FetchResult, server: Selfserv): string {
+  return `${r.error?.message ?? 'no error'}\nresponse: ${JSON.stringify(r.response.slice(0, 300))}\nselfserv output (tail):\n${server.daemon.output.slice(-2000)}`;
+}
+
+describe.skipIf(!tools)('our client against NSS selfserv', () => {
+  const t = tools!;
+  let serverId: IdentityFiles;
+  let clientId: IdentityFiles;
+  let plain: Selfserv;
+  let requiring: Selfserv;
+
+  beforeAll(async () => {
+    serverId = makeIdentity('localhost', 2048, t.openssl);
+    clientId = makeIdentity('client', 2048, t.openssl);
+    const db = makeNssDb(t.certutil, 'selfserv');
+    nssImportP12(t.pk12util, db, serverId.p12File!, P12_PASSWORD); // nickname 'localhost'
+    // Our client certificate is a self-signed leaf (basicConstraints CA:FALSE), so NSS refuses
+    // it as a CA ('CT,,' gives SEC_ERROR_CA_CERT_INVALID, rightly); trusted as a peer ('P') it
+    // authenticates itself, which is what a self-signed client certificate needs.
+    nssAddCert(t.certutil, db, 'clientca', clientId.certFile, 'P,,');
+    const common = ['-d', db, '-n', 'localhost', '-V', 'ssl3:ssl3', '-c', SUITES.map((s) => s.nss).join(''), '-v'];
+    [plain, requiring] = await Promise.all([startSelfserv(t.selfserv, common), startSelfserv(t.selfserv, [...common, '-r', '-r'])]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([plain?.daemon.stop(), requiring?.daemon.stop()]);
+    removeTempDirs([serverId?.dir, clientId?.dir]);
+  });
+
+  const trust = () => ({ ca: serverId.certPem, servername: 'localhost' });
+
+  describe.each(SUITES)('selfserv -V ssl3:ssl3, our client offering only $keyword', (suite) => {
+    it('completes the handshake and reads selfserv’s HTTP response', async () => {
+      const r = await fetchOver({ port: plain.port, ...trust(), ciphers: suite.keyword }, REQUEST);
+      expect(r.error, explain(r, plain)).toBeUndefined();
+      expect(r.socket.getCipher()).toMatchObject({ name: suite.openssl, iosKeyword: suite.keyword, version: 'SSLv3' });
+      expect(r.socket.authorized).toBe(true);
+      expect(r.socket.getPeerCertificate()).toMatchObject({ subject: { CN: 'localhost' } });
+      expect(r.response).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+      // selfserv echoes the request it received inside its page.
+      expect(r.response).toContain(REQUEST);
+    });
+  });
+
+  it('checks the IP address SAN when the server name is 127.0.0.1', async () => {
+    const r = await fetchOver({ port: plain.port, ca: serverId.certPem, servername: '127.0.0.1', ciphers: 'rc4-128-sha' }, REQUEST);
+    expect(r.error, explain(r, plain)).toBeUndefined();
+    expect(r.socket.authorized).toBe(true);
+  });
+
+  it('resumes a session selfserv cached', async () => {
+    const first = await fetchOver({ port: plain.port, ...trust(), ciphers: '3des-ede-cbc-sha' }, REQUEST);
+    expect(first.error, explain(first, plain)).toBeUndefined();
+    expect(first.socket.isSessionReused()).toBe(false);
+    const session = first.socket.getSession();
+    expect(session).toBeDefined();
+    const second = await fetchOver({ port: plain.port, ...trust(), ciphers: '3des-ede-cbc-sha', session }, REQUEST);
+    expect(second.error, explain(second, plain)).toBeUndefined();
+    expect(second.socket.isSessionReused()).toBe(true);
+    expect(second.socket.getCipher()?.name).toBe('DES-CBC3-SHA');
+    expect(second.response).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    // The resumed handshake reuses the master secret under fresh randoms.
+    expect(second.keylog[0].split(' ')[2]).toBe(first.keylog[0].split(' ')[2]);
+    expect(second.keylog[0].split(' ')[1]).not.toBe(first.keylog[0].split(' ')[1]);
+  });
+
+  describe('selfserv -r -r (client certificate required)', () => {
+    it.each(['rc4-128-md5', '3des-ede-cbc-sha'])('accepts our client certificate (%s)', async (ciphers) => {
+      const r = await fetchOver({ port: requiring.port, ...trust(), ciphers, key: clientId.keyPem, cert: clientId.certPem }, REQUEST);
+      expect(r.error, explain(r, requiring)).toBeUndefined();
+      expect(r.response).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    });
+
+    it('refuses our client without a certificate, and we report selfserv’s alert', async () => {
+      const r = await fetchOver({ port: requiring.port, ...trust(), ciphers: 'rc4-128-sha' }, REQUEST);
+      expect(r.response).toBe('');
+      expect(r.socket.getProtocol()).toBeNull();
+      // Under SSL 3.0 we send the no_certificate warning; NSS answers with a fatal bad_certificate.
+      expect(r.error?.message).toMatch(/peer sent fatal alert bad_certificate/);
+      expect(r.error?.code).toBe('ERR_SSL_PEER_ALERT');
+    });
+  });
+});

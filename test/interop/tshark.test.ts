@@ -1,0 +1,214 @@
+/**
+ * tshark (Wireshark) as an independent judge of our record layer: we capture sessions between
+ * our client and our server on loopback, one per suite plus a resumed one, and let tshark
+ * decrypt them twice. Once from our NSS key log (CLIENT_RANDOM lines from the 'keylog'
+ * events): that checks our key block derivation, ciphers, IVs, padding and SSL 3.0 MACs, since
+ * tshark verifies every record's MAC with its own code ("ssl_decrypt_record: mac ok" in its
+ * debug log). Once from the server's RSA key alone: then tshark derives the master secret
+ * from the premaster itself, which checks our SSL 3.0 master-secret derivation too.
+ *
+ * Capturing needs permission to open the loopback interface (root or the wireshark group);
+ * without it the tests skip with a message, unless SSL3_REQUIRE_PEERS=1.
+ */
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIdentity, type IdentityFiles } from '../helpers/identity.js';
+import type { Session } from '../../src/handshake/session.js';
+import { Daemon, HOST, REQUIRE_PEERS, SUITES, fetchOver, findTools, freePort, removeTempDirs, run, sleep, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
+
+const tools = findTools({ tshark: 'tshark' });
+
+/** One connection per suite, then one resuming the RC4-SHA session. */
+const PLAN = [
+  ...SUITES.map((s) => ({ label: s.keyword, ciphers: s.keyword, resume: false })),
+  { label: 'rc4-128-sha resumed', ciphers: 'rc4-128-sha', resume: true },
+].map((step, stream) => ({ ...step, stream }));
+
+interface Exchange {
+  label: string;
+  request: string;
+  result: FetchResult;
+  /** Encrypted records our client sent and received (from its trace). */
+  encryptedRecords: number;
+}
+
+interface Decryption {
+  /** Per TCP stream: the decrypted bytes each way, as tshark's "follow,tls,raw" prints them. */
+  streams: Map<number, { toServer: Buffer; toClient: Buffer }>;
+  /** Per TCP stream: how many records' MACs tshark checked, and how they came out. */
+  macs: Map<number, { ok: number; failed: number; decryptFailures: number }>;
+  debug: string;
+}
+
+/**
+ * Parses `tshark -q -z follow,tls,raw,N` output (several blocks): node 0's chunks as hex lines,
+ * node 1's indented by a tab. Node 0 is not always the client (for a resumed session this
+ * tshark names the server first), so the "Node 0: ADDR:PORT" line decides the direction.
+ */
+function parseFollow(text: string, serverPort: number): Decryption['streams'] {
+  const streams: Decryption['streams'] = new Map();
+  for (const block of text.split(/^=+$/m)) {
+    const filter = /^Filter: tcp\.stream eq (\d+)$/m.exec(block);
+    if (!filter) continue;
+    const node0IsServer = new RegExp(`^Node 0: .*:${serverPort}$`, 'm').test(block);
+    const node0: Buffer[] = [];
+    const node1: Buffer[] = [];
+    for (const line of block.split('\n')) {
+      const m = /^(\t?)([0-9a-f]+)$/.exec(line);
+      if (!m) continue;
+      (m[1] ? node1 : node0).push(Buffer.from(m[2], 'hex'));
+    }
+    const [toServer, toClient] = node0IsServer ? [node1, node0] : [node0, node1];
+    streams.set(Number(filter[1]), { toServer: Buffer.concat(toServer), toClient: Buffer.concat(toClient) });
+  }
+  return streams;
+}
+
+/** Attributes the debug log's per-record verdicts to TCP streams, via the frame each one belongs to. */
+function parseDebug(debug: string, frameStream: Map<number, number>): Decryption['macs'] {
+  const macs: Decryption['macs'] = new Map();
+  let stream = -1;
+  for (const line of debug.split('\n')) {
+    const frame = /^dissect_ssl enter frame #(\d+)/.exec(line);
+    if (frame) stream = frameStream.get(Number(frame[1])) ?? -1;
+    const entry = macs.get(stream) ?? { ok: 0, failed: 0, decryptFailures: 0 };
+    macs.set(stream, entry);
+    if (/ssl_decrypt_record: mac ok/.test(line)) entry.ok++;
+    if (/mac failed/.test(line)) entry.failed++;
+    if (/ssl_decrypt_record failed/.test(line)) entry.decryptFailures++;
+  }
+  return macs;
+}
+
+/** Sends UDP datagrams to the probe port until tshark shows one more packet to it than before. */
+async function probeCapture(tshark: Daemon, probePort: number, timeoutMs: number): Promise<void> {
+  // Lines like "   3 0.1  127.0.0.1 → 127.0.0.1  UDP 47 59885 → 45998 Len=5" (the arrow is "->" in some locales).
+  const probeLine = new RegExp(`\\bUDP \\d+ \\d+ \\S+ ${probePort} Len=`);
+  const seen = () => tshark.output.split('\n').filter((l) => probeLine.test(l)).length;
+  const before = seen();
+  const deadline = Date.now() + timeoutMs;
+  const udp = createSocket('udp4');
+  try {
+    while (seen() === before) {
+      if (tshark.exited) throw new Error(`tshark exited:\n${tshark.output}`);
+      if (Date.now() > deadline) throw new Error(`no probe packet seen by tshark within ${timeoutMs} ms:\n${tshark.output}`);
+      udp.send('probe', probePort, HOST);
+      await sleep(50);
+    }
+  } finally {
+    udp.close();
+  }
+}
+
+describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
+  const t = tools!;
+  let dir: string;
+  let capture: string;
+  let identity: IdentityFiles;
+  let server: HttpTestServer;
+  let cannotCapture: string | undefined;
+  const exchanges: Exchange[] = [];
+  let fromKeylog: Decryption;
+  let fromRsaKey: Decryption;
+
+  async function analyse(name: string, keyOption: string[]): Promise<Decryption> {
+    const debugFile = join(dir, `${name}.debug.txt`);
+    const decodeAs = ['-d', `tcp.port==${server.port},tls`];
+    const follow = exchanges.flatMap((_, i) => ['-z', `follow,tls,raw,${i}`]);
+    const r = await run(t.tshark, ['-r', capture, ...decodeAs, ...keyOption, '-o', `tls.debug_file:${debugFile}`, '-q', ...follow], { timeoutMs: 30_000 });
+    if (r.code !== 0) throw new Error(`tshark -r failed (${r.code}): ${r.stderr}`);
+    const frames = await run(t.tshark, ['-r', capture, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream'], { timeoutMs: 30_000 });
+    const frameStream = new Map(
+      frames.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').map(Number) as [number, number]),
+    );
+    const debug = readFileSync(debugFile, 'latin1');
+    return { streams: parseFollow(r.stdout, server.port), macs: parseDebug(debug, frameStream), debug };
+  }
+
+  beforeAll(async () => {
+    dir = tempDir('tshark');
+    capture = join(dir, 'capture.pcapng');
+    identity = makeIdentity('localhost', 2048);
+    server = await startHttpServer({ key: identity.keyPem, cert: identity.certPem });
+    // The capture also takes UDP probes to a second port: tshark prints "Capturing on" a moment
+    // before packets are really taken, so we wait until a probe shows up (-P prints packets
+    // while -w writes them), and send one more at the end so the capture holds everything.
+    const probePort = await freePort();
+    const tshark = new Daemon(t.tshark, ['-i', 'lo', '-f', `tcp port ${server.port} or udp port ${probePort}`, '-w', capture, '-P', '-l']);
+    try {
+      await tshark.waitFor(/Capturing on/, 20_000);
+      await probeCapture(tshark, probePort, 10_000);
+    } catch (e) {
+      await tshark.stop('SIGKILL');
+      cannotCapture = `tshark cannot capture on lo (needs root or the wireshark group): ${(e as Error).message.split('\n').slice(0, 4).join(' ')}`;
+      if (REQUIRE_PEERS) throw new Error(`${cannotCapture} and SSL3_REQUIRE_PEERS=1`);
+      console.warn(`peer missing: ${cannotCapture}; its tests are skipped`);
+      return;
+    }
+    try {
+      let session: Session | undefined;
+      for (const step of PLAN) {
+        // A body unique to this exchange, long enough for several records each way.
+        const body = `${step.label}:${randomBytes(12_000).toString('hex')}`;
+        const request = `POST /${step.label.replace(/ /g, '-')} HTTP/1.0\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+        const result = await fetchOver({ port: server.port, ca: identity.certPem, servername: 'localhost', ciphers: step.ciphers, session: step.resume ? session : undefined }, request);
+        if (step.ciphers === 'rc4-128-sha' && !step.resume) session = result.socket.getSession();
+        const encryptedRecords = result.trace.filter((e) => e.kind === 'record' && e.encrypted).length;
+        exchanges.push({ label: step.label, request, result, encryptedRecords });
+      }
+      await probeCapture(tshark, probePort, 10_000);
+    } finally {
+      await tshark.stop('SIGINT', 10_000);
+    }
+    writeFileSync(join(dir, 'keylog.txt'), exchanges.flatMap((x) => x.result.keylog).join(''));
+    fromKeylog = await analyse('keylog', ['-o', `tls.keylog_file:${join(dir, 'keylog.txt')}`]);
+    fromRsaKey = await analyse('rsakey', ['-o', `uat:rsa_keys:"${identity.keyFile}",""`]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    removeTempDirs([identity?.dir]);
+  });
+
+  it('captured one exchange per suite and a resumed one, each complete', ({ skip }) => {
+    if (cannotCapture) return skip(cannotCapture);
+    expect(exchanges.map((x) => x.label)).toEqual(PLAN.map((p) => p.label));
+    for (const x of exchanges) {
+      expect(x.result.error, x.label).toBeUndefined();
+      expect(x.result.response.endsWith(x.request.slice(x.request.indexOf('\r\n\r\n') + 4)), x.label).toBe(true);
+    }
+    expect(exchanges.at(-1)!.result.socket.isSessionReused()).toBe(true);
+  });
+
+  describe.each([
+    ['our key log', () => fromKeylog],
+    ["the server's RSA key", () => fromRsaKey],
+  ] as const)('decrypting with %s', (_name, decryption) => {
+    it.for(PLAN)('$label: every MAC checks and the plaintext is what we sent', ({ stream: i }, { skip }) => {
+      if (cannotCapture) return skip(cannotCapture);
+      const x = exchanges[i];
+      expect(x, 'exchange missing').toBeDefined();
+      const d = decryption();
+      const macs = d.macs.get(i);
+      expect(macs, `${x.label}: no records decrypted\n${d.debug.slice(0, 3000)}`).toBeDefined();
+      expect(macs!.failed, x.label).toBe(0);
+      expect(macs!.decryptFailures, x.label).toBe(0);
+      // Every encrypted record of the connection (Finished, data, close_notify, both ways).
+      expect(macs!.ok, x.label).toBeGreaterThanOrEqual(x.encryptedRecords);
+      expect(x.encryptedRecords, x.label).toBeGreaterThanOrEqual(6);
+      const stream = d.streams.get(i);
+      expect(stream, `${x.label}: tshark followed no TLS stream ${i}`).toBeDefined();
+      // Compared as booleans: the bodies are tens of kilobytes.
+      const toServer = stream!.toServer.toString('latin1');
+      const toClient = stream!.toClient.toString('latin1');
+      expect(toServer === x.request, `${x.label}: request as tshark decrypted it (${toServer.length} bytes, starts ${JSON.stringify(toServer.slice(0, 60))}) differs from what we sent (${x.request.length} bytes)`).toBe(true);
+      expect(toClient === x.result.response, `${x.label}: response as tshark decrypted it (${toClient.length} bytes, starts ${JSON.stringify(toClient.slice(0, 60))}) differs from what we received (${x.result.response.length} bytes)`).toBe(true);
+    });
+  });
+});
