@@ -2,6 +2,8 @@
  * `npm run bench`: our primitives beside node:crypto's native (OpenSSL) ones, measured in
  * the same run on the same machine, reported as ratios (ours / native, higher is better).
  * Runs under `node --openssl-legacy-provider` so that native RC4 and single DES exist.
+ * The engine rows (handshake.ts, bulk.ts) run our client and server against node:tls over
+ * loopback: handshakes per second and one connection's throughput per suite.
  *
  *   npm run bench                   table on stdout
  *   npm run bench -- --json F       also write [{ name, unit, ours, native, ratio }] to F
@@ -22,6 +24,8 @@ import { Ssl3Mac } from '../src/record/ssl3-mac.js';
 import { generateRsaKey, rsaEncryptPkcs1, rsaSignPkcs1 } from '../src/pki/rsa.js';
 import type { RsaPrivateKey } from '../src/pki/rsa-key.js';
 import { bigIntToBytes, bytesToBigInt } from '../src/util/bytes.js';
+import { handshakeFullRows, handshakeResumedRows } from './handshake.js';
+import { BULK_NAMES, bulkRows } from './bulk.js';
 
 const RECORD = 16 * 1024;
 const MB = 1024 * 1024;
@@ -146,30 +150,35 @@ function rsaRows(): Row[] {
   return rows;
 }
 
-const GROUPS: { names: string[]; run: () => Row[] }[] = [
+/** `run` gets the row filter so a group of slow rows can skip the ones not asked for. */
+const GROUPS: { names: string[]; run: (want: (name: string) => boolean) => Row[] | Promise<Row[]> }[] = [
   { names: ['rc4', 'des-cbc', '3des-cbc', 'aes-128-cbc', 'md5', 'sha1'], run: cipherRows },
   {
     names: ['rc4-128-md5', 'rc4-128-sha', '3des-ede-cbc-sha', 'des-cbc-sha', 'aes-128-cbc-sha', 'aes-256-cbc-sha'],
     run: () => ['rc4-128-md5', 'rc4-128-sha', '3des-ede-cbc-sha', 'des-cbc-sha', 'aes-128-cbc-sha', 'aes-256-cbc-sha'].map((n) => suiteRow(suiteByName(n))),
   },
   { names: ['rsa1024-private', 'rsa1024-public', 'rsa2048-private', 'rsa2048-public', 'rsa2048-keygen'], run: rsaRows },
+  { names: ['hs-full'], run: handshakeFullRows },
+  { names: ['hs-resumed'], run: handshakeResumedRows },
+  { names: BULK_NAMES, run: bulkRows },
 ];
 
 function fmt(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string', multiple: true } } });
   const only = values.only ?? [];
+  const want = (name: string) => !only.length || only.some((o) => name.includes(o));
   const rows: Row[] = [];
-  console.log(`${'name'.padEnd(18)} ${'unit'.padEnd(7)} ${'ours'.padStart(10)} ${'native'.padStart(10)} ${'ratio'.padStart(7)}`);
+  console.log(`${'name'.padEnd(22)} ${'unit'.padEnd(7)} ${'ours'.padStart(10)} ${'native'.padStart(10)} ${'ratio'.padStart(7)}`);
   for (const g of GROUPS) {
-    if (only.length && !g.names.some((n) => only.some((o) => n.includes(o)))) continue;
-    for (const r of g.run()) {
-      if (only.length && !only.some((o) => r.name.includes(o))) continue;
+    if (!g.names.some(want)) continue;
+    for (const r of await g.run(want)) {
+      if (!want(r.name)) continue;
       rows.push(r);
-      console.log(`${r.name.padEnd(18)} ${r.unit.padEnd(7)} ${fmt(r.ours).padStart(10)} ${fmt(r.native).padStart(10)} ${r.ratio.toFixed(2).padStart(7)}`);
+      console.log(`${r.name.padEnd(22)} ${r.unit.padEnd(7)} ${fmt(r.ours).padStart(10)} ${fmt(r.native).padStart(10)} ${r.ratio.toFixed(2).padStart(7)}`);
     }
   }
   if (values.json) {
@@ -178,4 +187,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -231,10 +231,24 @@ export class SSLSocket extends Duplex {
     }
     try {
       this.connection.write(chunk);
-      callback();
     } catch (e) {
-      callback(e as Error);
+      return callback(e as Error);
     }
+    // Backpressure: while the transport's buffer is over its mark, hold the callback, so our
+    // own write() returns false and the writer waits for 'drain' instead of every byte it
+    // writes piling up, sealed, in the net.Socket (a bulk writer once buffered all 32 MiB).
+    if (this.socket.writableNeedDrain && !this.socket.destroyed) this.afterDrain(callback);
+    else callback();
+  }
+
+  private afterDrain(callback: () => void): void {
+    const done = () => {
+      this.socket.off('drain', done);
+      this.socket.off('close', done);
+      callback();
+    };
+    this.socket.on('drain', done);
+    this.socket.on('close', done);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
