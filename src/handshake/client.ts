@@ -17,6 +17,7 @@ import { bytesEqual, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost } from './context.js';
+import { assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   HandshakeType,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
@@ -60,9 +61,6 @@ type State =
   | { readonly name: 'finished'; readonly k: Keyed; readonly resumed: boolean }
   | { readonly name: 'done' };
 
-function unexpected(state: string, got: string): SslAlertError {
-  return new SslAlertError('unexpected_message', `expected ${state}, received ${got}`);
-}
 
 export class ClientHandshake {
   private state: State;
@@ -82,9 +80,7 @@ export class ClientHandshake {
   /** Sends the ClientHello (section 5.6.1.2). */
   start(): void {
     const { options } = this.host;
-    const random = this.host.random(32);
-    const t = Math.floor(this.host.now() / 1000);
-    random.set([(t >>> 24) & 0xff, (t >>> 16) & 0xff, (t >>> 8) & 0xff, t & 0xff]);
+    const random = helloRandom(this.host);
     const suites = options.suites.map((s) => s.id);
     // The SCSV tells a server we would do secure renegotiation (RFC 5746); servers that do not
     // know it ignore an unknown suite, as section 5.6.1.2 requires.
@@ -219,8 +215,4 @@ export class ClientHandshake {
     this.state = { name: 'done' };
     this.host.complete({ suite: k.suite, session, resumed, clientRandom: k.clientRandom, serverRandom: k.server.random, clientVersion: SSL3_VERSION });
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled state ${JSON.stringify(x)}`);
 }

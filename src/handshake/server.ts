@@ -17,6 +17,7 @@ import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost } from './context.js';
+import { assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   ClientCertificateType,
   HandshakeType,
@@ -58,9 +59,6 @@ type State =
   | { readonly name: 'finished'; readonly k: Keyed; readonly resumed: boolean }
   | { readonly name: 'done' };
 
-function unexpected(state: string, got: string): SslAlertError {
-  return new SslAlertError('unexpected_message', `expected ${state}, received ${got}`);
-}
 
 export class ServerHandshake {
   private state: State = { name: 'client_hello' };
@@ -157,7 +155,7 @@ export class ServerHandshake {
     const n: Negotiated = {
       hello,
       suite,
-      serverRandom: this.helloRandom(),
+      serverRandom: helloRandom(this.host),
       sessionId: options.sessionCache ? this.host.random(32) : new Uint8Array(0),
     };
     this.sendServerHello(n);
@@ -188,7 +186,7 @@ export class ServerHandshake {
 
   private resume(hello: ClientHello, session: Session): void {
     const suite = suiteById(session.cipherSuite)!;
-    const n: Negotiated = { hello, suite, serverRandom: this.helloRandom(), sessionId: session.id };
+    const n: Negotiated = { hello, suite, serverRandom: helloRandom(this.host), sessionId: session.id };
     this.host.trace(`resuming session ${toHex(session.id)}`);
     this.sendServerHello(n);
     const k: Keyed = { ...n, master: session.masterSecret, peerChain: session.peerCertificates };
@@ -196,17 +194,6 @@ export class ServerHandshake {
     this.host.sendChangeCipherSpec();
     this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(k.master, 'server'));
     this.state = { name: 'change_cipher_spec', k, resumed: true };
-  }
-
-  /** Random, section 5.6.1.2: gmt_unix_time then 28 random bytes. */
-  private helloRandom(): Uint8Array {
-    const r = this.host.random(32);
-    const t = Math.floor(this.host.now() / 1000);
-    r[0] = (t >>> 24) & 0xff;
-    r[1] = (t >>> 16) & 0xff;
-    r[2] = (t >>> 8) & 0xff;
-    r[3] = t & 0xff;
-    return r;
   }
 
   private sendServerHello(n: Negotiated): void {
@@ -294,8 +281,4 @@ export class ServerHandshake {
       clientVersion: k.hello.version,
     });
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled state ${JSON.stringify(x)}`);
 }

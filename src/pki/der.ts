@@ -64,7 +64,8 @@ export interface Tlv {
   readonly raw: Uint8Array;
 }
 
-const STRING_TAGS = new Set<number>([
+/** The ASN.1 character string types DerReader.string() reads. */
+export const STRING_TAGS: ReadonlySet<number> = new Set<number>([
   Tag.UTF8_STRING,
   Tag.NUMERIC_STRING,
   Tag.PRINTABLE_STRING,

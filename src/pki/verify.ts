@@ -35,8 +35,7 @@
  * (a critical one fails closed as unknown), and revocation. Legacy algorithms are accepted: md5 signatures and RSA
  * keys under 1024 bits are reported as warnings, not errors (DESIGN.md: legacy devices).
  */
-import { md5, sha1 } from '@noble/hashes/legacy.js';
-import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { digestFor } from './digests.js';
 import { bytesEqual } from '../util/bytes.js';
 import { Ssl3Error } from '../util/errors.js';
 import type { Certificate, DistinguishedName, SignatureHash } from './certificate.js';
@@ -114,27 +113,18 @@ export class ChainError extends Ssl3Error {
 
 export const DEFAULT_MAX_DEPTH = 10;
 
-const HASHES: Readonly<Record<SignatureHash, ((data: Uint8Array) => Uint8Array) | undefined>> = {
-  md2: undefined, // no implementation anywhere we could trust; never verifiable
-  md5: (d) => md5(d),
-  sha1: (d) => sha1(d),
-  sha224: (d) => sha224(d),
-  sha256: (d) => sha256(d),
-  sha384: (d) => sha384(d),
-  sha512: (d) => sha512(d),
-};
 
 /**
  * Whether rsaVerifyPkcs1 knows the DigestInfo for this digest. Asked of pkcs1's own table so
  * that adding a digest there (sha384, ...) enables it here without an edit.
  */
 function pkcs1Supports(hash: SignatureHash): boolean {
-  return Object.prototype.hasOwnProperty.call(PKCS1_DIGEST_LENGTH, hash) && HASHES[hash] !== undefined;
+  return Object.prototype.hasOwnProperty.call(PKCS1_DIGEST_LENGTH, hash) && digestFor(hash) !== undefined;
 }
 
 /** The default for allowedSignatureHashes: all digests both noble and rsaVerifyPkcs1 handle. */
 export function supportedSignatureHashes(): SignatureHash[] {
-  return (Object.keys(HASHES) as SignatureHash[]).filter(pkcs1Supports);
+  return (['md2', 'md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as SignatureHash[]).filter(pkcs1Supports);
 }
 
 /**
@@ -235,7 +225,7 @@ function checkSignature(cert: Certificate, issuer: Certificate, allowed: Readonl
       reason: `issuer ${label(issuer)} of ${label(cert)} has a ${describeOid(issuer.publicKey.algorithmOid)} key; only RSA keys are supported`,
     };
   }
-  const digest = HASHES[hash]!(cert.tbsRaw);
+  const digest = digestFor(hash)!(cert.tbsRaw);
   let good: boolean;
   try {
     good = rsaVerifyPkcs1(key, hash as Pkcs1HashAlg, digest, cert.signature);

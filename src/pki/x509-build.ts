@@ -7,8 +7,7 @@
  * The result is always re-read with parseCertificate, so what the builder returns is exactly
  * what a peer will parse from the same bytes.
  */
-import { md5, sha1 } from '@noble/hashes/legacy.js';
-import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { DIGESTS, type DigestName } from './digests.js';
 import { utf8Bytes } from '../util/bytes.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
 import type { Certificate, DistinguishedName, KeyUsage } from './certificate.js';
@@ -21,16 +20,8 @@ import { rsaSignPkcs1, type RsaPrivateKey, type RsaPublicKey } from './rsa.js';
 import { parseCertificate, rsaSignatureOid, X509Error } from './x509.js';
 
 /** Digests we sign with. md5 and sha1 exist for legacy peers that know nothing newer. */
-export type BuildSignatureHash = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type BuildSignatureHash = DigestName;
 
-const DIGESTS: Readonly<Record<BuildSignatureHash, (data: Uint8Array) => Uint8Array>> = {
-  md5: (d) => md5(d),
-  sha1: (d) => sha1(d),
-  sha224: (d) => sha224(d),
-  sha256: (d) => sha256(d),
-  sha384: (d) => sha384(d),
-  sha512: (d) => sha512(d),
-};
 
 /**
  * A distinguished name, in one of these forms, always written in encoding order (most general
@@ -96,7 +87,7 @@ export interface BuildCertificateOptions {
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the BIT STRING subjectPublicKey (without tag, length, unused-bits byte). */
 export function keyIdentifier(pub: RsaPublicKey): Uint8Array {
-  return sha1(encodeRsaPublicKey({ n: pub.n, e: pub.e }));
+  return DIGESTS.sha1(encodeRsaPublicKey({ n: pub.n, e: pub.e }));
 }
 
 /** A positive serial of `bytes` random bytes: top bit cleared so it stays positive without a pad byte. */

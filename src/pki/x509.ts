@@ -33,7 +33,7 @@ import type {
   SubjectPublicKey,
 } from './certificate.js';
 import { KEY_USAGE_BITS } from './certificate.js';
-import { CONTEXT, contextConstructed, contextPrimitive, DerReader, readSingle, Tag } from './der.js';
+import { CONTEXT, contextConstructed, contextPrimitive, DerReader, readSingle, STRING_TAGS, Tag } from './der.js';
 import { readSubjectPublicKeyInfo } from './keys.js';
 import { describeOid, NAME_ATTRIBUTE_LABELS, OID } from './oid.js';
 import { isPem, pemDecode, pemEncode } from './pem.js';
@@ -221,16 +221,6 @@ export function readName(r: DerReader): DistinguishedName {
   return { rdns, raw: tlv.raw };
 }
 
-const STRING_VALUE_TAGS = new Set<number>([
-  Tag.UTF8_STRING,
-  Tag.NUMERIC_STRING,
-  Tag.PRINTABLE_STRING,
-  Tag.T61_STRING,
-  Tag.IA5_STRING,
-  Tag.VISIBLE_STRING,
-  Tag.UNIVERSAL_STRING,
-  Tag.BMP_STRING,
-]);
 
 /**
  * A string value, decoded. Attribute values are ANY: a non-string one (rare, never a name
@@ -238,7 +228,7 @@ const STRING_VALUE_TAGS = new Set<number>([
  */
 function readAttributeValue(r: DerReader): { value: string; tag: number } {
   const next = r.peekTag();
-  if (next !== undefined && STRING_VALUE_TAGS.has(next)) return r.string();
+  if (next !== undefined && STRING_TAGS.has(next)) return r.string();
   const tlv = r.readTlv();
   return { value: `#${toHex(tlv.raw)}`, tag: tlv.tag };
 }
@@ -537,7 +527,7 @@ export function attributeLabel(type: string): string {
  * attribute is printed as is, which is what that form is for.
  */
 function escapeValue(a: NameAttribute): string {
-  if (!STRING_VALUE_TAGS.has(a.tag)) return a.value;
+  if (!STRING_TAGS.has(a.tag)) return a.value;
   let v = a.value.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`);
   // eslint-disable-next-line no-control-regex
   v = v.replace(/[\x00-\x1f\x7f]/g, (c) => `\\${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
