@@ -1,24 +1,17 @@
 // `ssl3 x509 FILE...` (src/cli/commands/x509.ts): dumps every certificate of a PEM or DER
 // file with fingerprints that match OpenSSL's, and says in one line what is wrong otherwise.
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { RsaPrivateKey } from '../../src/pki/rsa.js';
 import { buildCertificate } from '../../src/pki/x509-build.js';
 import { certificateToPem, fingerprint } from '../../src/pki/x509.js';
 import { findPeer } from '../helpers/peers.js';
 import { capture } from '../helpers/cli.js';
+import { nodeRsaKey } from '../helpers/keys.js';
 
-function nodeRsaKey(bits = 1024): RsaPrivateKey {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const b = (s: string | undefined): bigint => BigInt('0x' + Buffer.from(s!, 'base64url').toString('hex'));
-  return { n: b(jwk.n), e: b(jwk.e), d: b(jwk.d), p: b(jwk.p), q: b(jwk.q), dp: b(jwk.dp), dq: b(jwk.dq), qinv: b(jwk.qi) };
-}
 
 const openssl = findPeer('openssl', 'openssl');
 const key = nodeRsaKey();

@@ -4,25 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { gcd, lcm, mod, modInverse, modPow } from '../../src/pki/bigint-math.js';
 import { generatePrime, isProbablePrime, millerRabinRounds, SMALL_PRIMES } from '../../src/pki/primes.js';
 import { bitLength } from '../../src/pki/rsa-key.js';
 import { i2osp, os2ip } from '../../src/pki/rsa-raw.js';
-import type { RandomSource } from '../../src/util/random.js';
+import { seededRandom } from '../helpers/keys.js';
 
-/** Deterministic RandomSource: SHA-256 in counter mode over a seed. */
-function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (length) => {
-    const out = new Uint8Array(length);
-    for (let off = 0; off < length; off += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${counter++}`));
-      out.set(block.subarray(0, Math.min(32, length - off)), off);
-    }
-    return out;
-  };
-}
 
 function randomBig(bytes: number): bigint {
   return BigInt('0x' + nodeCrypto.randomBytes(bytes).toString('hex'));

@@ -6,7 +6,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   generatePrime,
   i2osp,
@@ -22,21 +21,11 @@ import {
 import { RsaError } from '../../src/util/errors.js';
 import { concatBytes } from '../../src/util/bytes.js';
 import type { RandomSource } from '../../src/util/random.js';
+import { seededRandom } from '../helpers/keys.js';
 
 const b64uToBig = (s: string) => BigInt('0x' + Buffer.from(s, 'base64url').toString('hex'));
 const u8 = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (length) => {
-    const out = new Uint8Array(length);
-    for (let off = 0; off < length; off += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${counter++}`));
-      out.set(block.subarray(0, Math.min(32, length - off)), off);
-    }
-    return out;
-  };
-}
 
 /** A RandomSource that counts the octets asked of it. */
 function countingRandom(): { random: RandomSource; used: () => number } {

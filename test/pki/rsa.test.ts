@@ -30,6 +30,7 @@ import { BLINDING_REFRESH_INTERVAL } from '../../src/pki/rsa-raw.js';
 import { RsaError } from '../../src/util/errors.js';
 import { concatBytes, fromHex } from '../../src/util/bytes.js';
 import type { RandomSource } from '../../src/util/random.js';
+import { seededRandom } from '../helpers/keys.js';
 
 // ---- JWK exchange with node (no DER needed) ----
 
@@ -62,17 +63,6 @@ function toNode(key: RsaPrivateKey): { priv: nodeCrypto.KeyObject; pub: nodeCryp
   return { priv, pub: nodeCrypto.createPublicKey(priv) };
 }
 
-function seededRandom(seed: string): RandomSource {
-  let counter = 0;
-  return (length) => {
-    const out = new Uint8Array(length);
-    for (let off = 0; off < length; off += 32) {
-      const block = sha256(new TextEncoder().encode(`${seed}/${counter++}`));
-      out.set(block.subarray(0, Math.min(32, length - off)), off);
-    }
-    return out;
-  };
-}
 
 const u8 = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 

@@ -2,7 +2,7 @@
 // promise, and that OpenSSL, node:crypto and our own chain validator accept the certificate
 // as its own trust anchor for the names it carries.
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,19 +10,14 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { checkHost } from '../../src/pki/hostname.js';
 import { OID } from '../../src/pki/oid.js';
-import { rsaVerifyPkcs1, type RsaPrivateKey } from '../../src/pki/rsa.js';
+import { rsaVerifyPkcs1 } from '../../src/pki/rsa.js';
 import { selfSignedCertificate } from '../../src/pki/selfsign.js';
 import { verifyChain } from '../../src/pki/verify.js';
 import { keyIdentifier } from '../../src/pki/x509-build.js';
 import { certificateToPem, commonName, formatName, X509Error } from '../../src/pki/x509.js';
 import { findPeer } from '../helpers/peers.js';
+import { nodeRsaKey } from '../helpers/keys.js';
 
-function nodeRsaKey(bits = 1024): RsaPrivateKey {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const b = (s: string | undefined): bigint => BigInt('0x' + Buffer.from(s!, 'base64url').toString('hex'));
-  return { n: b(jwk.n), e: b(jwk.e), d: b(jwk.d), p: b(jwk.p), q: b(jwk.q), dp: b(jwk.dp), dq: b(jwk.dq), qinv: b(jwk.qi) };
-}
 
 const openssl = findPeer('openssl', 'openssl');
 const key = nodeRsaKey();

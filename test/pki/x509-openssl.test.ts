@@ -4,18 +4,18 @@
 // `openssl x509 -text -noout` line for line (after the few documented spelling differences);
 // certificates we build are read, verified and displayed by OpenSSL and node:crypto.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Certificate } from '../../src/pki/certificate.js';
 import { OID } from '../../src/pki/oid.js';
-import type { RsaPrivateKey } from '../../src/pki/rsa.js';
 import { buildCertificate, type BuildSignatureHash } from '../../src/pki/x509-build.js';
 import { describeCertificate } from '../../src/pki/x509-text.js';
 import { certificateToPem, fingerprint, parseCertificates, X509Error } from '../../src/pki/x509.js';
 import { findPeer } from '../helpers/peers.js';
+import { nodeRsaKey } from '../helpers/keys.js';
 
 const openssl = findPeer('openssl', 'openssl');
 const keytool = findPeer('keytool', 'openjdk-17-jre-headless');
@@ -28,12 +28,6 @@ const load = (file: string): Certificate => {
   return certs[0];
 };
 
-function nodeRsaKey(bits = 1024): RsaPrivateKey {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const b = (s: string | undefined): bigint => BigInt('0x' + Buffer.from(s!, 'base64url').toString('hex'));
-  return { n: b(jwk.n), e: b(jwk.e), d: b(jwk.d), p: b(jwk.p), q: b(jwk.q), dp: b(jwk.dp), dq: b(jwk.dq), qinv: b(jwk.qi) };
-}
 
 /**
  * Our dump without the fingerprint lines, spelled as OpenSSL 3.0 spells it: 'Public-Key'

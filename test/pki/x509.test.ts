@@ -3,14 +3,14 @@
 // multi-valued RDNs, GeneralizedTime), and the strictness rules (truncation, bad version,
 // algorithm mismatch, duplicate extensions). x509-openssl.test.ts compares with OpenSSL,
 // keytool and node:crypto.
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Certificate, DistinguishedName } from '../../src/pki/certificate.js';
 import { contextPrimitive, der, Tag, tlv } from '../../src/pki/der.js';
 import { encodeSubjectPublicKeyInfo } from '../../src/pki/keys.js';
 import { OID } from '../../src/pki/oid.js';
 import { pemDecode, pemEncode } from '../../src/pki/pem.js';
-import { rsaVerifyPkcs1, type RsaPrivateKey } from '../../src/pki/rsa.js';
+import { rsaVerifyPkcs1 } from '../../src/pki/rsa.js';
 import { buildCertificate, encodeName, keyIdentifier, parseNameString, randomSerialNumber } from '../../src/pki/x509-build.js';
 import { describeCertificate } from '../../src/pki/x509-text.js';
 import {
@@ -25,14 +25,9 @@ import {
 } from '../../src/pki/x509.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { nodeRsaKey } from '../helpers/keys.js';
 
 /** An RSA key from node (fast), as our BigInt form. */
-function nodeRsaKey(bits = 1024): RsaPrivateKey {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const b = (s: string | undefined): bigint => BigInt('0x' + Buffer.from(s!, 'base64url').toString('hex'));
-  return { n: b(jwk.n), e: b(jwk.e), d: b(jwk.d), p: b(jwk.p), q: b(jwk.q), dp: b(jwk.dp), dq: b(jwk.dq), qinv: b(jwk.qi) };
-}
 
 const key = nodeRsaKey();
 const notBefore = new Date('2024-01-01T00:00:00Z');
