@@ -348,8 +348,9 @@ export class Connection {
         if (this.phase === 'open') continue; // ignored (HelloRequest)
       }
       if (this.phase === 'closed') return;
-      if (msg.type === HandshakeType.hello_request) {
-        // Section 5.6.1.1: HelloRequest is not hashed and is ignored during a handshake.
+      if (msg.type === HandshakeType.hello_request && this.role === 'client') {
+        // Section 5.6.1.1: HelloRequest is not hashed and a client ignores it during a
+        // handshake. Only a server sends it: a server's state machine rejects one.
         continue;
       }
       this.handshake!.onMessage(msg);

@@ -9,7 +9,7 @@
  * or, when the server accepts the session we offered: ServerHello, CCS, Finished -> CCS, Finished.
  */
 import type { CipherSuite } from '../ciphers/suites.js';
-import { rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
+import { PREMASTER_LENGTH, rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
 import type { RsaPublicKey } from '../pki/rsa-key.js';
 import { parseCertificate } from '../pki/x509.js';
 import { ctBytesEqual } from '../util/ct.js';
@@ -34,6 +34,7 @@ import {
   type ServerHello,
 } from './messages.js';
 import { masterSecret } from './ssl3-prf.js';
+import { usablePeerRsaKey } from './peer-key.js';
 import type { Session } from './session.js';
 
 interface Hello {
@@ -164,13 +165,14 @@ export class ClientHandshake {
   private onCertificate(h: Hello, chain: Uint8Array[]): void {
     if (chain.length === 0) throw new SslAlertError('bad_certificate', 'server sent an empty certificate list');
     const leaf = parseCertificate(chain[0]);
-    if (!leaf.publicKey.rsa) throw new SslAlertError('unsupported_certificate', 'server certificate does not hold an RSA key');
+    // Section 5.6.7.1: the key must hold a PKCS #1 block around the 48-byte premaster secret.
+    const serverKey = usablePeerRsaKey(leaf.publicKey.rsa, PREMASTER_LENGTH + 11, 'server');
     const { verifyPeer } = this.host.options;
     if (verifyPeer) {
       const verdict = verifyPeer(chain);
       if (!verdict.ok) throw new SslAlertError(verdict.alert, `server certificate rejected: ${verdict.reason}`);
     }
-    this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey: leaf.publicKey.rsa } };
+    this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey } };
   }
 
   private onServerHelloDone(c: Certified, body: Uint8Array, certificateRequested: boolean): void {

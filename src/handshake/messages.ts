@@ -245,32 +245,50 @@ export function expectEmpty(body: Uint8Array, what: string): void {
 /**
  * Reassembles handshake messages from handshake-record bodies: a message may span records
  * and a record may hold several messages (section 5.2.1). The size limit keeps a peer from
- * making us buffer without bound.
+ * making us buffer without bound, and the buffer grows by doubling and is read through an
+ * offset, so a message sent one byte per record, or a record of many tiny messages, costs
+ * linear time rather than a copy of everything pending per record or per message.
  */
 export class HandshakeReassembler {
-  private pending = new Uint8Array(0);
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
 
   constructor(private readonly maxMessage = 1 << 18) {}
 
   get empty(): boolean {
-    return this.pending.length === 0;
+    return this.end === this.start;
   }
 
   push(fragment: Uint8Array): void {
-    const next = new Uint8Array(this.pending.length + fragment.length);
-    next.set(this.pending);
-    next.set(fragment, this.pending.length);
-    this.pending = next;
+    if (fragment.length === 0) return;
+    if (this.end + fragment.length > this.buf.length) {
+      const live = this.end - this.start;
+      const need = live + fragment.length;
+      if (need <= this.buf.length) {
+        this.buf.copyWithin(0, this.start, this.end);
+      } else {
+        const next = new Uint8Array(Math.max(need, 2 * this.buf.length));
+        next.set(this.buf.subarray(this.start, this.end));
+        this.buf = next;
+      }
+      this.start = 0;
+      this.end = live;
+    }
+    this.buf.set(fragment, this.end);
+    this.end += fragment.length;
   }
 
   next(): HandshakeMessage | undefined {
-    const p = this.pending;
-    if (p.length < 4) return undefined;
-    const length = (p[1] << 16) | (p[2] << 8) | p[3];
+    const p = this.buf;
+    const at = this.start;
+    if (this.end - at < 4) return undefined;
+    const length = (p[at + 1] << 16) | (p[at + 2] << 8) | p[at + 3];
     if (length > this.maxMessage) throw new DecodeError(`handshake message of ${length} bytes exceeds the ${this.maxMessage}-byte limit`);
-    if (p.length < 4 + length) return undefined;
-    const raw = p.slice(0, 4 + length);
-    this.pending = p.slice(4 + length);
+    if (this.end - at < 4 + length) return undefined;
+    const raw = p.slice(at, at + 4 + length);
+    this.start = at + 4 + length;
+    if (this.start === this.end) this.start = this.end = 0;
     return { type: raw[0], body: raw.subarray(4), raw };
   }
 }

@@ -35,6 +35,7 @@ import {
   type HandshakeMessage,
 } from './messages.js';
 import { masterSecret } from './ssl3-prf.js';
+import { usablePeerRsaKey } from './peer-key.js';
 import type { Session } from './session.js';
 import { toHex } from '../util/bytes.js';
 
@@ -247,8 +248,9 @@ export class ServerHandshake {
     this.host.transcript.update(msg.raw);
     const signature = decodeCertificateVerify(msg.body);
     const leaf = parseCertificate(k.peerChain[0]);
-    if (!leaf.publicKey.rsa) throw new SslAlertError('unsupported_certificate', 'client certificate does not hold an RSA key');
-    if (!rsaVerifyPkcs1(leaf.publicKey.rsa, 'md5-sha1', expected, signature)) {
+    // The key must hold a PKCS #1 block around the 36-byte MD5 + SHA-1 hash.
+    const clientKey = usablePeerRsaKey(leaf.publicKey.rsa, 36 + 11, 'client');
+    if (!rsaVerifyPkcs1(clientKey, 'md5-sha1', expected, signature)) {
       throw new SslAlertError('handshake_failure', 'client CertificateVerify signature is invalid');
     }
     this.state = { name: 'change_cipher_spec', k, resumed: false };
