@@ -9,6 +9,7 @@ import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { Pin } from '../pki/pin.js';
 import type { TraceEvent } from '../connection/connection.js';
 import { SSLSocket } from './ssl-socket.js';
+import { textTracer } from '../trace/text-trace.js';
 import { loadCertificates, loadKey, loadSuites, OptionError, type PemInput } from './options.js';
 import { makePeerVerifier } from './peer-verification.js';
 
@@ -25,8 +26,11 @@ interface CommonOptions {
   rejectUnauthorized?: boolean;
   /** Pinned certificate fingerprints (SHA-256 or SHA-1 hex, or sha256//BASE64 of the key). */
   pin?: string | Pin | readonly (string | Pin)[];
-  /** Trace events for every record and handshake message; see src/trace. */
-  trace?: (event: TraceEvent) => void;
+  /**
+   * Show every record and handshake message: `true` prints them readably to stderr, a
+   * function receives the raw trace events (src/trace has formatters).
+   */
+  trace?: boolean | ((event: TraceEvent) => void);
   /** Milliseconds for the handshake to finish (default 120000). */
   handshakeTimeout?: number;
   /** Injected for deterministic tests. */
@@ -55,6 +59,11 @@ export interface ServerOptions extends CommonOptions {
   sessionCache?: SessionCacheOptions | false;
 }
 
+function tracer(trace: CommonOptions['trace'], role: string): ((event: TraceEvent) => void) | undefined {
+  if (trace === true) return textTracer((line) => process.stderr.write(line), `[${role}] `);
+  return trace || undefined;
+}
+
 function asList<T>(v: T | readonly T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? [...(v as readonly T[])] : [v as T];
 }
@@ -80,7 +89,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
     ),
     random: options.random,
     now: options.now,
-    onTrace: options.trace,
+    onTrace: tracer(options.trace, 'client'),
     handshakeTimeout: options.handshakeTimeout ?? 120_000,
   });
   ssl.once('secureConnect', () => {
@@ -123,7 +132,7 @@ export class SSLServer extends net.Server {
         ),
         random: options.random,
         now: options.now,
-        onTrace: options.trace,
+        onTrace: tracer(options.trace, 'server'),
         handshakeTimeout: options.handshakeTimeout ?? 120_000,
       });
       ssl.once('secure', () => {

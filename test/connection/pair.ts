@@ -2,7 +2,7 @@
  * Test plumbing: a client and a server Connection wired back to back in memory, with a
  * server identity made once per process. Lets tests intercept and rewrite what crosses.
  */
-import { Connection, type CloseInfo, type ConnectionOptions } from '../../src/connection/connection.js';
+import { Connection, type CloseInfo, type ConnectionOptions, type TraceEvent } from '../../src/connection/connection.js';
 import type { HandshakeResult } from '../../src/handshake/context.js';
 import { DEFAULT_SUITES } from '../../src/ciphers/suites.js';
 import { generateRsaKey } from '../../src/pki/rsa.js';
@@ -43,7 +43,7 @@ export interface Side {
   keylog: string[];
 }
 
-function side(role: 'client' | 'server', options: ConnectionOptions, deliver: (b: Uint8Array) => void): Side {
+function side(role: 'client' | 'server', options: ConnectionOptions, deliver: (b: Uint8Array) => void, trace?: (e: TraceEvent) => void): Side {
   const s: Side = { sent: [], data: [], secure: [], alerts: [], keylog: [] } as unknown as Side;
   s.conn = new Connection(role, options, {
     write: (b) => {
@@ -55,6 +55,7 @@ function side(role: 'client' | 'server', options: ConnectionOptions, deliver: (b
     close: (info) => (s.closed = info),
     alert: (a) => s.alerts.push({ direction: a.direction, level: a.level, name: a.name }),
     keylog: (l) => s.keylog.push(l),
+    trace,
   });
   return s;
 }
@@ -65,6 +66,8 @@ export interface PairOptions {
   /** Rewrites (or drops, returning undefined) each record on its way; default passes it on. */
   toServer?: (record: Uint8Array, index: number) => Uint8Array | Uint8Array[] | undefined;
   toClient?: (record: Uint8Array, index: number) => Uint8Array | Uint8Array[] | undefined;
+  /** Receives the server's trace events. */
+  serverTrace?: (e: TraceEvent) => void;
 }
 
 /** Runs a handshake to completion (synchronously: every write is delivered at once). */
@@ -90,6 +93,7 @@ export function pair(opts: PairOptions = {}): { client: Side; server: Side } {
     'server',
     { suites: DEFAULT_SUITES, certificateChain: [id.cert], privateKey: id.key, ...opts.server },
     forward(() => client, opts.toClient, () => toClientIndex++),
+    opts.serverTrace,
   );
   const client: Side = side('client', { suites: DEFAULT_SUITES, ...opts.client }, forward(() => server, opts.toServer, () => toServerIndex++));
   server.conn.start();
