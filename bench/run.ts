@@ -12,11 +12,12 @@
 import { createCipheriv, createHash, generateKeyPairSync, privateEncrypt, publicEncrypt, constants, createPrivateKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { compare, meanRate, type Row } from './measure.js';
 import { Rc4 } from '../src/ciphers/rc4.js';
 import { Des, TripleDes } from '../src/ciphers/des.js';
 import { Aes } from '../src/ciphers/aes.js';
+import { md5 } from '../src/ciphers/md5.js';
+import { sha1 } from '../src/ciphers/sha1.js';
 import { createBulkCipher } from '../src/ciphers/factory.js';
 import { ssl3Pad } from '../src/ciphers/ssl3-padding.js';
 import { suiteByName, type CipherSuite } from '../src/ciphers/suites.js';

@@ -9,7 +9,8 @@
  * two 20-byte MAC secrets, two 32-byte keys, two 16-byte IVs), nine rounds, so the bound is
  * never reached.
  */
-import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { md5 } from '../ciphers/md5.js';
+import { sha1 } from '../ciphers/sha1.js';
 import { asciiBytes, concatBytes } from '../util/bytes.js';
 import type { CipherSuite } from '../ciphers/suites.js';
 

@@ -9,7 +9,8 @@
  * states after "secret + pad" are computed once per key and cloned per record, which saves
  * two compression-function calls on every record.
  */
-import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { md5 } from '../ciphers/md5.js';
+import { sha1 } from '../ciphers/sha1.js';
 import type { MacAlgorithm } from '../ciphers/types.js';
 
 type HashFn = typeof md5 | typeof sha1;

@@ -11,13 +11,13 @@ describe('text trace', () => {
     const { server } = pair({ client: { suites }, server: { suites }, serverTrace: (e) => events.push(e) });
     expect(server.secure).toHaveLength(1);
     const text = events.map(formatTraceEvent).join("\n");
-    expect(text).toMatch(/<<   client_hello, \d+ bytes\n {5}version 3\.0 \(SSL 3\.0\)\n {5}random [0-9a-f]{64}/);
+    expect(text).toMatch(/<< {3}client_hello, \d+ bytes\n {5}version 3\.0 \(SSL 3\.0\)\n {5}random [0-9a-f]{64}/);
     expect(text).toContain('cipher_suites SSL_RSA_WITH_RC4_128_SHA, EMPTY_RENEGOTIATION_INFO_SCSV');
-    expect(text).toMatch(/>>   server_hello, 38 bytes\n {5}version 3\.0 \(SSL 3\.0\)/);
+    expect(text).toMatch(/>> {3}server_hello, 38 bytes\n {5}version 3\.0 \(SSL 3\.0\)/);
     expect(text).toContain('cipher_suite SSL_RSA_WITH_RC4_128_SHA');
-    expect(text).toMatch(/>>   certificate, \d+ bytes\n {5}\[0\] subject CN=server\.test; issuer CN=server\.test/);
+    expect(text).toMatch(/>> {3}certificate, \d+ bytes\n {5}\[0\] subject CN=server\.test; issuer CN=server\.test/);
     expect(text).toContain('encrypted pre_master_secret (128 bytes)');
     expect(text).toMatch(/<< record change_cipher_spec, 1 bytes\n/);
-    expect(text).toMatch(/<< record handshake, 40 bytes \(encrypted\)\n<<   finished, 36 bytes\n {5}md5_hash [0-9a-f]{32}\n {5}sha_hash [0-9a-f]{40}/);
+    expect(text).toMatch(/<< record handshake, 40 bytes \(encrypted\)\n<< {3}finished, 36 bytes\n {5}md5_hash [0-9a-f]{32}\n {5}sha_hash [0-9a-f]{40}/);
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * SHA-1 (src/ciphers/sha1.ts): the FIPS 180-4 / NIST example messages (the NIST "Examples
+ * with Intermediate Values" for SHA-1 and the long-message vectors of FIPS 180-2 appendix
+ * A), then the shared differential checks against node:crypto (hash-checks.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { sha1 } from '../../src/ciphers/sha1.js';
+import { toHex } from '../../src/util/bytes.js';
+import { hashChecks } from './hash-checks.js';
+
+const ascii = (s: string) => new TextEncoder().encode(s);
+
+const NIST: [string, string, string][] = [
+  ['empty', '', 'da39a3ee5e6b4b0d3255bfef95601890afd80709'],
+  ['one block, "abc"', 'abc', 'a9993e364706816aba3e25717850c26c9cd0d89d'],
+  ['two blocks, 448 bits', 'abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', '84983e441c3bd26ebaae4aa1f95129e5e54670f1'],
+  [
+    '896 bits',
+    'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
+    'a49b2446a02c645bf419f995b67091253a04a259',
+  ],
+];
+
+describe('sha1: FIPS 180-4 / NIST examples', () => {
+  for (const [label, msg, want] of NIST) {
+    it(label, () => {
+      expect(toHex(sha1(ascii(msg)))).toBe(want);
+      const h = sha1.create();
+      for (const ch of msg) h.update(ascii(ch));
+      expect(toHex(h.digest())).toBe(want);
+    });
+  }
+
+  it("one million 'a'", () => {
+    const want = '34aa973cd4c4daa4f61eeb2bdbad27316534016f';
+    const a = new Uint8Array(1_000_000).fill(0x61);
+    expect(toHex(sha1(a))).toBe(want);
+    // The classic way: 1000 updates of 1000 bytes (1000 is not a multiple of 64).
+    const h = sha1.create();
+    for (let i = 0; i < 1000; i++) h.update(a.subarray(0, 1000));
+    expect(toHex(h.digest())).toBe(want);
+  });
+});
+
+hashChecks('sha1', sha1, 20, 0x180f4);
