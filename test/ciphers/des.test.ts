@@ -9,24 +9,9 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { Des, TripleDes } from '../../src/ciphers/des.js';
 import { CipherError } from '../../src/util/errors.js';
 import { asciiBytes, concatBytes, fromHex, toHex } from '../../src/util/bytes.js';
+import { errorCode, seededBytes } from './helpers.js';
 
 const ZERO_IV = new Uint8Array(8);
-
-/** A small seeded generator, so that a failing random case reproduces on every run. */
-function seededBytes(seed: number): (n: number) => Uint8Array {
-  let s = seed >>> 0;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      // xorshift32
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      out[i] = s >>> 24;
-    }
-    return out;
-  };
-}
 
 /** A random length of 8..4096 bytes in whole blocks. */
 function randomLength(rand: (n: number) => Uint8Array): number {
@@ -34,15 +19,6 @@ function randomLength(rand: (n: number) => Uint8Array): number {
   return 8 * (1 + (((b[0] << 8) | b[1]) % 512));
 }
 
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CipherError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 /** The 8-byte block with only bit `i` set (bit 0 = most significant bit of the first byte). */
 function singleBit(i: number): Uint8Array {
