@@ -3,7 +3,7 @@
  * SSLv3-only devices such as iLO use with SSL 3.0 (TLS_RSA_WITH_AES_128_CBC_SHA 0x002F and
  * _256_ 0x0035, RFC 3268). The block function is @noble/ciphers'; the key schedule is expanded
  * once per key here, and the CBC loop is ours because SSL 3.0 pads records itself
- * (RFC 6101 section 6.2.3.2), so no PKCS#7 padding may be added.
+ * (RFC 6101 section 5.2.3.2), so no PKCS#7 padding may be added.
  */
 import { unsafe } from '@noble/ciphers/aes.js';
 import type { CbcEngine } from './types.js';

@@ -1,5 +1,5 @@
 /**
- * CBC as the SSL 3.0 record layer uses it (RFC 6101 section 6.2.3.2): the IV from the key
+ * CBC as the SSL 3.0 record layer uses it (RFC 6101 section 5.2.3.2): the IV from the key
  * block starts the chain, and each record continues from the last ciphertext block of the
  * previous one (the "residue"), in each direction. Predictable IVs are why SSL 3.0 CBC is
  * open to BEAST-style attacks; peers such as NSS counter with 1/n-1 record splitting.

@@ -1,6 +1,8 @@
 /**
- * Builds one direction's bulk cipher for a suite or algorithm (RFC 6101 section 6.2.3):
- * the stream cipher or a CBC chain over the right block cipher.
+ * Builds one direction's bulk cipher for a suite or algorithm (RFC 6101 section 5.2.3): the
+ * stream cipher, or a CBC chain over the right block cipher. The key sizes are the suites'
+ * (RFC 6101 Appendix A.6, RFC 3268): the engines accept more (AES-192, two-key 3DES) for
+ * their own tests and for PEM encryption, but a record key of another length is a bug.
  */
 import type { BulkAlgorithm, BulkCipher, CipherDirection } from './types.js';
 import type { CipherSuite } from './suites.js';
@@ -9,6 +11,7 @@ import { Des, TripleDes } from './des.js';
 import { Aes } from './aes.js';
 import { CbcCipher } from './cbc.js';
 import { checkKey } from './check.js';
+import { CipherError } from '../util/errors.js';
 
 /** SSL_RSA_WITH_NULL_*: no encryption, for tracing and teaching only. */
 class NullCipher implements BulkCipher {
@@ -19,8 +22,20 @@ class NullCipher implements BulkCipher {
   }
 }
 
+/**
+ * A cipher for `suiteOrAlgorithm` in `direction`. `iv` starts the CBC chain and is ignored by
+ * stream ciphers (SSL 3.0 derives no IV for them). Throws CipherError BAD_KEY_LENGTH or
+ * BAD_IV_LENGTH; for a suite, the key must also have the suite's own length.
+ */
 export function createBulkCipher(suiteOrAlgorithm: CipherSuite | BulkAlgorithm, key: Uint8Array, iv: Uint8Array, direction: CipherDirection): BulkCipher {
-  const algorithm = typeof suiteOrAlgorithm === 'string' ? suiteOrAlgorithm : suiteOrAlgorithm.cipher;
+  let algorithm: BulkAlgorithm;
+  if (typeof suiteOrAlgorithm === 'string') {
+    algorithm = suiteOrAlgorithm;
+  } else {
+    algorithm = suiteOrAlgorithm.cipher;
+    // RC4 takes 1..256-byte keys, but the RC4_128 suites mean exactly 16.
+    if (algorithm !== 'null') checkKey(suiteOrAlgorithm.rfcName, key, [suiteOrAlgorithm.keyLength]);
+  }
   switch (algorithm) {
     case 'null':
       return new NullCipher();
@@ -37,5 +52,10 @@ export function createBulkCipher(suiteOrAlgorithm: CipherSuite | BulkAlgorithm, 
     case 'aes-256-cbc':
       checkKey('AES-256', key, [32]);
       return new CbcCipher(new Aes(key), iv, direction);
+    default: {
+      // Unreachable from TypeScript; a JavaScript caller may still pass any string.
+      const unknown: never = algorithm;
+      throw new CipherError('UNKNOWN_ALGORITHM', `unknown bulk cipher '${String(unknown)}'`);
+    }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * SSL 3.0 block-cipher padding, RFC 6101 section 6.2.3.2 (GenericBlockCipher):
+ * SSL 3.0 block-cipher padding, RFC 6101 section 5.2.3.2 (GenericBlockCipher):
  *
  *   content, MAC, padding[padding_length], padding_length
  *

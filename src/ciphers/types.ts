@@ -17,7 +17,7 @@ export interface CbcEngine {
 /**
  * One direction of a record-layer cipher with its running state: for RC4 the keystream
  * position, for CBC the residue IV (the last ciphertext block of the previous record,
- * RFC 6101 section 6.2.3.2). Each call continues where the previous one stopped.
+ * RFC 6101 section 5.2.3.2). Each call continues where the previous one stopped.
  */
 export interface BulkCipher {
   readonly kind: 'stream' | 'block';

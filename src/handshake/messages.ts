@@ -214,9 +214,20 @@ export function decodeCertificateRequest(body: Uint8Array): CertificateRequest {
 /**
  * ClientKeyExchange for RSA, section 5.6.7: in SSL 3.0 the encrypted pre-master secret is the
  * whole body, without the 2-byte length TLS 1.0 added.
+ *
+ * One tolerated variant, for a real peer: OpenJDK's JSSE (11 and later) picks that encoding
+ * from the version in its ClientHello, not the negotiated one (sun.security.ssl.
+ * RSAClientKeyExchange uses clientHelloVersion), so a Java client that offered TLS as well
+ * sends the TLS form even after the server chose SSL 3.0. `tlsClientModulusLength` is the
+ * server's RSA modulus length, given only when the client offered a version above 3.0; then a
+ * body that is exactly a 2-byte length equal to it followed by that many bytes is unwrapped.
+ * Anything else passes through unchanged and the RSA checks decide as always. The choice
+ * depends only on public framing, never on a secret.
  */
-export function decodeRsaClientKeyExchange(body: Uint8Array): Uint8Array {
+export function decodeRsaClientKeyExchange(body: Uint8Array, tlsClientModulusLength?: number): Uint8Array {
   if (body.length === 0) throw new DecodeError('ClientKeyExchange: empty');
+  const k = tlsClientModulusLength;
+  if (k !== undefined && body.length === k + 2 && ((body[0] << 8) | body[1]) === k) return body.subarray(2);
   return body;
 }
 

@@ -13,6 +13,7 @@ import type { CipherSuite } from '../ciphers/suites.js';
 import { suiteById } from '../ciphers/suites.js';
 import { rsaDecryptPremaster, rsaVerifyPkcs1 } from '../pki/rsa.js';
 import { parseCertificate } from '../pki/x509.js';
+import { modulusBytes } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
@@ -99,7 +100,7 @@ export class ServerHandshake {
       case 'client_key_exchange':
         if (msg.type !== HandshakeType.client_key_exchange) throw unexpected('ClientKeyExchange', handshakeTypeName(msg.type));
         this.host.transcript.update(msg.raw);
-        return this.onClientKeyExchange(s.n, s.peerChain, decodeRsaClientKeyExchange(msg.body));
+        return this.onClientKeyExchange(s.n, s.peerChain, this.encryptedPremaster(s.n, msg.body));
       case 'certificate_verify':
         if (msg.type !== HandshakeType.certificate_verify) throw unexpected('CertificateVerify', handshakeTypeName(msg.type));
         return this.onCertificateVerify(s.k, msg);
@@ -216,7 +217,7 @@ export class ServerHandshake {
       throw new SslAlertError('handshake_failure', 'client sent no certificate but a client certificate is required');
     }
     this.host.transcript.update(msg.raw);
-    this.onClientKeyExchange(n, [], decodeRsaClientKeyExchange(msg.body));
+    this.onClientKeyExchange(n, [], this.encryptedPremaster(n, msg.body));
   }
 
   private onClientCertificate(n: Negotiated, chain: Uint8Array[]): void {
@@ -229,6 +230,14 @@ export class ServerHandshake {
       if (!verdict.ok) throw new SslAlertError(verdict.alert, `client certificate rejected: ${verdict.reason}`);
     }
     this.state = { name: 'client_key_exchange', n, peerChain: chain };
+  }
+
+  /** The RSA block of a ClientKeyExchange; see decodeRsaClientKeyExchange for the JSSE variant tolerated from clients that offered TLS. */
+  private encryptedPremaster(n: Negotiated, body: Uint8Array): Uint8Array {
+    const tlsClient = n.hello.version > SSL3_VERSION;
+    const encrypted = decodeRsaClientKeyExchange(body, tlsClient ? modulusBytes(this.host.options.privateKey!) : undefined);
+    if (encrypted.length !== body.length) this.host.trace('ClientKeyExchange carries a TLS-style length prefix (JSSE offering TLS); accepted');
+    return encrypted;
   }
 
   private onClientKeyExchange(n: Negotiated, peerChain: readonly Uint8Array[], encrypted: Uint8Array): void {

@@ -3,55 +3,35 @@
  * node:tls: each secured SSLSocket is handed to an http.Server with emit('connection'), so
  * handlers get the req/res API (and Express apps run unchanged). node:http's parser is the
  * one the ecosystem trusts; we never parse HTTP ourselves.
+ *
+ * With `policy`, the IOS server policies (access class, max connections, timeout policy,
+ * authentication, access log; see server-policy.ts) apply to every connection; the access
+ * list and the connection limit are checked on the TCP connection, before the handshake.
  */
 import * as http from 'node:http';
 import { createServer as createSslServer, type ServerOptions, type SSLServer } from '../socket/index.js';
 import type { SSLSocket } from '../socket/ssl-socket.js';
+import { PolicyServer, type RequestHandler, type ServerPolicy, type ServerPolicyOptions } from './server-policy.js';
 
-export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+export type { RequestHandler } from './server-policy.js';
 
 export interface HttpsServerOptions extends ServerOptions {
-  /** Passed to node:http (e.g. keepAliveTimeout, requestTimeout, maxHeaderSize). */
+  /** Passed to node:http (e.g. maxHeaderSize). */
   http?: http.ServerOptions;
+  /** The IOS server policies; a ServerPolicy instance may be shared with other servers. Default: none. */
+  policy?: ServerPolicy | ServerPolicyOptions;
 }
 
 /** An SSL 3.0 listener whose connections are served by an internal http.Server. */
-export class HttpsServer {
+export class HttpsServer extends PolicyServer {
   readonly ssl: SSLServer;
-  readonly http: http.Server;
 
   constructor(options: HttpsServerOptions, handler?: RequestHandler) {
-    this.http = http.createServer(options.http ?? {}, handler);
-    this.ssl = createSslServer(options, (socket: SSLSocket) => {
-      this.http.emit('connection', socket);
-    });
-  }
-
-  listen(port: number, host?: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
-      this.ssl.once('error', onError);
-      this.ssl.listen(port, host, () => {
-        this.ssl.off('error', onError);
-        resolve();
-      });
-    });
-  }
-
-  address() {
-    return this.ssl.address();
-  }
-
-  on(event: 'request', listener: RequestHandler): this {
-    this.http.on(event, listener);
-    return this;
-  }
-
-  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive connections. */
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.ssl.close(() => resolve());
-      this.http.closeIdleConnections();
+    const ssl = createSslServer(options);
+    super(ssl, 'https', http.createServer(options.http ?? {}), options.policy, handler);
+    this.ssl = ssl;
+    ssl.on('secureConnection', (socket: SSLSocket) => {
+      if (this.adopt(socket, socket.socket)) this.http.emit('connection', socket);
     });
   }
 }

@@ -116,6 +116,8 @@ export class SSLServer extends net.Server {
     this.sessionCache = options.sessionCache === false ? undefined : new SessionCache({ ...options.sessionCache, now: options.now });
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (raw: net.Socket) => {
+      // An earlier 'connection' listener (access list, connection limit) may have refused it.
+      if (raw.destroyed) return;
       let outcome: { authorized: boolean; error?: string } = { authorized: false };
       const ssl: SSLSocket = new SSLSocket(raw, 'server', {
         suites,

@@ -128,6 +128,21 @@ describe('typed errors for key and IV lengths', () => {
     });
   }
 
+  it('a suite demands its own key length, also where the algorithm takes others (RC4_128 means 16 bytes)', () => {
+    for (const s of CIPHER_SUITES.filter((x) => x.cipher !== 'null')) {
+      for (const n of [s.keyLength - 1, s.keyLength + 1, 5]) {
+        expect(errorCode(() => createBulkCipher(s, new Uint8Array(n), new Uint8Array(s.ivLength), 'decrypt')), `${s.rfcName} key of ${n}`).toBe('BAD_KEY_LENGTH');
+      }
+      expect(errorCode(() => createBulkCipher(s, new Uint8Array(s.keyLength), new Uint8Array(s.ivLength), 'decrypt')), s.rfcName).toBe('no error');
+    }
+    // The algorithm alone takes any RC4 key, as RC4 itself does.
+    expect(errorCode(() => createBulkCipher('rc4', new Uint8Array(5), new Uint8Array(0), 'encrypt'))).toBe('no error');
+  });
+
+  it('an unknown algorithm name from untyped code: CipherError UNKNOWN_ALGORITHM', () => {
+    expect(errorCode(() => createBulkCipher('rc2-cbc' as BulkAlgorithm, new Uint8Array(16), new Uint8Array(8), 'encrypt'))).toBe('UNKNOWN_ALGORITHM');
+  });
+
   it('a key of the wrong length is reported before a bad IV', () => {
     expect(errorCode(() => createBulkCipher('aes-256-cbc', new Uint8Array(16), new Uint8Array(3), 'encrypt'))).toBe('BAD_KEY_LENGTH');
     expect(errorCode(() => createBulkCipher('3des-ede-cbc', new Uint8Array(8), new Uint8Array(3), 'encrypt'))).toBe('BAD_KEY_LENGTH');

@@ -346,6 +346,21 @@ describe('keystream continuity', () => {
     expect(toHex(concatBytes(...bytes))).toBe(toHex(new Rc4(key).update(data)));
   });
 
+  it('every length 0..67 at every alignment 0..3 (the 32-bit word loop, its byte tail, and views) equals byte-at-a-time', () => {
+    const rand = seededBytes(66);
+    const key = rand(16);
+    for (let n = 0; n <= 67; n++) {
+      const data = rand(n);
+      const oneByOne = new Rc4(key);
+      const want = toHex(concatBytes(...Array.from(data, (b) => oneByOne.update(Uint8Array.of(b)))));
+      for (let offset = 0; offset < 4; offset++) {
+        const backing = new Uint8Array(n + 8);
+        backing.set(data, offset);
+        expect(toHex(new Rc4(key).update(backing.subarray(offset, offset + n))), `length ${n}, offset ${offset}`).toBe(want);
+      }
+    }
+  });
+
   it('decrypting is encrypting: a second instance with the same key restores the plaintext', () => {
     const rand = seededBytes(63);
     const key = rand(16);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
 import { once } from 'node:events';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -103,5 +104,77 @@ describe('ssl3 serve and ssl3 get', () => {
     expect(io.out).toContain('SSL_RSA_WITH_RC4_128_MD5');
     second.child.kill('SIGTERM');
     await exited(second.child);
+  });
+
+  it('rejects bad policy flags with one line naming the bad value', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--access-list', 'permit 10.0.0.0 0.0.0.256'], /^ssl3 serve: --access-list: '0\.0\.0\.256' is not a wildcard mask/],
+      [['--access-list', 'permit any; alow host 1.2.3.4'], /^ssl3 serve: --access-list: 'alow' is not 'permit' or 'deny'/],
+      [['--timeout-policy', 'idle=30,life=90000'], /^ssl3 serve: --timeout-policy: life must be a whole number from 1 to 86400, got 90000/],
+      [['--timeout-policy', 'requests=0'], /^ssl3 serve: --timeout-policy: requests must be/],
+      [['--max-connections', '0'], /^ssl3 serve: --max-connections must be between 1 and/],
+      [['--auth-password', 'a', '--auth-users', 'x'], /exclude each other/],
+      [['--http-port', '4433'], /also the secure port/],
+      [['--auth-users', join(dir, 'missing-users')], /--auth-users .*missing-users: no such file/],
+    ];
+    for (const [args, message] of cases) {
+      const io = capture();
+      const code = await main(['serve', '--port', '4433', ...args], io);
+      expect(code, args.join(' ')).toBeGreaterThan(0);
+      expect(io.err.split('\n')[0], args.join(' ')).toMatch(message);
+    }
+  });
+
+  it('serves HTTPS and plain HTTP through the policy flags: ACL, authentication, requests limit, access log', async () => {
+    const root = join(dir, 'www2');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'index.html'), 'policy');
+    const users = join(dir, 'users');
+    writeFileSync(users, 'admin:pa55\n');
+    const log = join(dir, 'access.log');
+    const httpPort = await freePort();
+    const { child, line } = await startServe([
+      '--data-dir', join(dir, 'data2'), '--hostname', 'router.test', '--root', root,
+      '--http-port', String(httpPort), '--access-list', 'permit host 127.0.0.1; deny any',
+      '--max-connections', '3', '--timeout-policy', 'idle=5,life=10,requests=2',
+      '--auth-users', users, '--access-log', log,
+    ]);
+    const port = /:(\d+)\//.exec(line)![1];
+    const fp = /SHA-256 (\S+)/.exec(line)![1];
+    const auth = `Authorization: Basic ${Buffer.from('admin:pa55').toString('base64')}`;
+    let io = capture();
+    expect(await main(['get', '--pin', fp, `https://127.0.0.1:${port}/`], io)).toBe(22);
+    expect(io.err).toMatch(/HTTP 401/);
+    io = capture();
+    expect(await main(['get', '--pin', fp, '--ciphers', 'rc4-128-md5', '-H', auth, `https://127.0.0.1:${port}/`], io)).toBe(0);
+    expect(io.out).toBe('policy');
+    const plain = await new Promise<string>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: httpPort, path: '/', headers: { authorization: auth.slice(15) } }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve(`${res.statusCode} ${res.headers.connection} ${body}`));
+      });
+      req.on('error', reject);
+      req.setTimeout(5000, () => req.destroy(new Error('plain GET timed out')));
+    });
+    expect(plain).toBe('200 keep-alive policy');
+    const code = exited(child);
+    child.kill('SIGTERM');
+    expect(await code).toBe(0);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\S+Z 127\.0\.0\.1 \S+ GET \/ 401 13 \d+ms$/);
+    expect(lines[1]).toMatch(/^\S+Z 127\.0\.0\.1 rc4-128-md5 GET \/ 200 6 \d+ms user=admin$/);
+    expect(lines[2]).toMatch(/^\S+Z 127\.0\.0\.1 plain GET \/ 200 6 \d+ms user=admin$/);
+  });
+
+  it('closes connections from clients the access list denies', async () => {
+    const { child, line } = await startServe(['--data-dir', join(dir, 'data3'), '--hostname', 'router.test', '--access-list', 'deny host 127.0.0.1, permit any']);
+    const port = /:(\d+)\//.exec(line)![1];
+    const io = capture();
+    expect(await main(['get', '--insecure', `https://127.0.0.1:${port}/`], io)).toBe(1);
+    expect(io.err).toMatch(/closed/);
+    child.kill('SIGTERM');
+    await exited(child);
   });
 });

@@ -2,15 +2,25 @@
  * `ssl3 serve`: the HTTPS server over SSL 3.0 (the IOS `ip http secure-server`). Without a
  * key and certificate it makes a self-signed pair on first start and keeps it in the data
  * directory (default ./.ssl3/), so the fingerprint clients pin stays stable. Prints one line
- * when it listens (other tools script against it) and shuts down gracefully on SIGINT/SIGTERM,
- * letting requests in flight finish and sending close_notify.
+ * when it listens (other tools script against it; a second one for the plain HTTP port if
+ * enabled) and shuts down gracefully on SIGINT/SIGTERM, letting requests in flight finish and
+ * sending close_notify.
+ *
+ * The IOS server policies (access class, max connections, timeout policy, authentication,
+ * access log) apply to both ports through one ServerPolicy, with IOS's defaults: at most 5
+ * connections, idle 180 s, life 180 s, one request per connection.
  */
-import { appendFileSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, openSync, closeSync, readFileSync, type WriteStream } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { parseFlags, UsageError, type CliIo, type Command } from '../command.js';
+import { intFlag, parseFlags, UsageError, type CliIo, type Command } from '../command.js';
 import { createServer } from '../../http/https-server.js';
+import { HttpServer } from '../../http/http-server.js';
+import { ServerPolicy, type RequestHandler, type ServerPolicyOptions } from '../../http/server-policy.js';
+import { parseAccessList } from '../../http/access-list.js';
+import { parseTimeoutPolicy } from '../../http/timeout-policy.js';
+import { parseUsersFile } from '../../http/basic-auth.js';
 import { loadOrCreateIdentity } from '../../http/identity-store.js';
 import { serveStatic } from '../../http/static-files.js';
 import { statusPage } from '../../http/status-page.js';
@@ -20,6 +30,8 @@ import { fingerprint, parseCertificates } from '../../pki/x509.js';
 
 const USAGE = `ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
            [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--trace]
+           [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
+           [--auth-password P | --auth-users F] [--access-log F|-]
   --port N         secure port: 443 or 1025..65535 (default 4433, or 443 as root)
   --bind ADDR      address to listen on (default 0.0.0.0)
   --root DIR       serve files from DIR (default: a page describing the connection)
@@ -31,7 +43,21 @@ const USAGE = `ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST]
   --data-dir DIR   where the generated key and certificate live (default ./.ssl3)
   --hostname NAME  name for the generated certificate (default: this machine's host name)
   --keylog F       append NSS key log lines (CLIENT_RANDOM ...) to F: secrets, for Wireshark
-  --trace          print every record and handshake message to stderr`;
+  --trace          print every record and handshake message to stderr
+ IOS server policies (they apply to both ports):
+  --http-port N    also serve plain HTTP on port N, same content (ip http server, ip http port)
+  --access-list L  clients allowed, IOS standard ACL entries separated by ',' or ';', first match
+                   wins, implicit deny at the end: 'permit 10.0.0.0 0.0.0.255, deny any'
+                   (ip http access-class; default: everyone)
+  --max-connections N  connections open at once, more are closed at once (default 5)
+  --timeout-policy P   idle=S,life=S,requests=N: idle seconds (1..600), connection lifetime
+                   (1..86400), requests per connection (1..86400) (default idle=180,life=180,requests=1)
+  --auth-password P    HTTP Basic authentication, any user name with password P
+                   (ip http authentication enable)
+  --auth-users F   HTTP Basic authentication against F, lines user:password
+                   (ip http authentication local)
+  --access-log F   one line per request (client, suite, method, path, status, bytes, ms),
+                   appended to F, or '-' for stdout`;
 
 /** IOS's rule for `ip http secure-port`. */
 export function checkSecurePort(value: string | undefined, fallback: number): number {
@@ -47,6 +73,58 @@ function readFileOrFail(flag: string, path: string): string {
   } catch (e) {
     throw new UsageError(`--${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 1);
   }
+}
+
+/** Turns a parser's error into a usage error naming the flag. */
+function flagValue<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError(`--${flag}: ${(e as Error).message.replace(/^(access list|timeout-policy):? /, '')}`);
+  }
+}
+
+/** The IOS server policy from the flags; the access log stream is returned so shutdown can close it. */
+function policyFromFlags(values: Record<string, string | boolean | undefined>, io: CliIo): { policy: ServerPolicy; log?: WriteStream } {
+  const str = (k: string) => values[k] as string | undefined;
+  if (str('auth-password') !== undefined && str('auth-users') !== undefined) throw new UsageError('--auth-password and --auth-users exclude each other');
+  const options: ServerPolicyOptions = {
+    maxConnections: intFlag('max-connections', str('max-connections'), 1, 10000, 5),
+  };
+  const acl = str('access-list');
+  if (acl !== undefined) options.accessList = flagValue('access-list', () => parseAccessList(acl));
+  const tp = str('timeout-policy');
+  if (tp !== undefined) options.timeout = flagValue('timeout-policy', () => parseTimeoutPolicy(tp));
+  const password = str('auth-password');
+  if (password !== undefined) {
+    if (!password) throw new UsageError('--auth-password must not be empty');
+    options.auth = { password };
+  }
+  const usersFile = str('auth-users');
+  if (usersFile !== undefined) {
+    const text = readFileOrFail('auth-users', usersFile);
+    const users = flagValue(`auth-users ${usersFile}`, () => parseUsersFile(text));
+    if (!users.size) throw new UsageError(`--auth-users ${usersFile}: no users in the file`);
+    options.auth = { users };
+  }
+  const logPath = str('access-log');
+  let log: WriteStream | undefined;
+  if (logPath === '-') options.accessLog = { write: (line: string) => io.stdout(line) };
+  else if (logPath !== undefined) {
+    try {
+      closeSync(openSync(logPath, 'a'));
+    } catch (e) {
+      throw new UsageError(`--access-log ${logPath}: ${(e as Error).message}`, 1);
+    }
+    log = createWriteStream(logPath, { flags: 'a' });
+    options.accessLog = log;
+  }
+  return { policy: new ServerPolicy(options), log };
+}
+
+function listenError(bind: string, port: number, e: unknown): UsageError {
+  const err = e as NodeJS.ErrnoException;
+  return new UsageError(`cannot listen on ${bind}:${port}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.code === 'EACCES' ? 'permission denied' : err.message}`, 1);
 }
 
 export const serveCommand: Command = {
@@ -70,6 +148,13 @@ export const serveCommand: Command = {
           hostname: { type: 'string' },
           keylog: { type: 'string' },
           trace: { type: 'boolean' },
+          'http-port': { type: 'string' },
+          'access-list': { type: 'string' },
+          'max-connections': { type: 'string' },
+          'timeout-policy': { type: 'string' },
+          'auth-password': { type: 'string' },
+          'auth-users': { type: 'string' },
+          'access-log': { type: 'string' },
         },
         strict: true,
       }),
@@ -80,6 +165,9 @@ export const serveCommand: Command = {
     if ((values.key === undefined) !== (values.cert === undefined)) throw new UsageError('--key and --cert go together');
     if (values['client-auth'] && !values.ca) throw new UsageError('--client-auth needs --ca FILE (the CA that issues client certificates)');
     const ciphers = values.ciphers === undefined ? undefined : loadSuites(values.ciphers).map((s) => s.iosKeyword);
+    const httpPort = values['http-port'] === undefined ? undefined : intFlag('http-port', values['http-port'], 1, 65535, 80);
+    if (httpPort === port) throw new UsageError(`--http-port ${httpPort} is also the secure port`);
+    const { policy, log } = policyFromFlags(values, io);
 
     let keyPem: string;
     let certPem: string;
@@ -99,31 +187,50 @@ export const serveCommand: Command = {
     const trace = values.trace ? textTracer((l) => io.stderr(l)) : undefined;
     const root = values.root;
 
+    const handler: RequestHandler = (req, res) => {
+      if (root) void serveStatic(root, req, res);
+      else statusPage(req, res);
+    };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace },
-      (req, res) => {
-        if (root) void serveStatic(root, req, res);
-        else statusPage(req, res);
-      },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace, policy },
+      handler,
     );
     const keylog = values.keylog;
     if (keylog) server.ssl.on('keylog', (line: Buffer) => appendFileSync(keylog, line, { mode: 0o600 }));
+    const plain = httpPort === undefined ? undefined : new HttpServer({ policy }, handler);
     try {
       await server.listen(port, bind);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw new UsageError(`cannot listen on ${bind}:${port}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.code === 'EACCES' ? 'permission denied' : err.message}`, 1);
+      log?.end();
+      throw listenError(bind, port, e);
+    }
+    if (plain && httpPort !== undefined) {
+      try {
+        await plain.listen(httpPort, bind);
+      } catch (e) {
+        log?.end();
+        await server.close(0);
+        throw listenError(bind, httpPort, e);
+      }
     }
     const addr = server.address() as AddressInfo;
     const fp = fingerprint(parseCertificates(certPem)[0], 'sha256');
-    io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
+    const host = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);
+    io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${host(addr)}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
+    if (plain) {
+      const a = plain.address() as AddressInfo;
+      io.stdout(`ssl3: serving plain HTTP on http://${host(a)}:${a.port}/\n`);
+    }
 
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         io.stderr('ssl3: shutting down\n');
-        void server.close().then(resolve);
+        void Promise.all([server.close(), plain?.close()]).then(() => {
+          if (log) log.end(resolve);
+          else resolve();
+        });
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -1,0 +1,295 @@
+/**
+ * The IOS HTTP server policies in one place, shared by the HTTPS server (https-server.ts) and
+ * the plain HTTP server (http-server.ts), as IOS applies one set to both:
+ *
+ * | option           | IOS command                                  | default here (with a policy) |
+ * | ---------------- | -------------------------------------------- | ---------------------------- |
+ * | accessList       | ip http access-class N + access-list N ...   | none: everyone               |
+ * | maxConnections   | ip http max-connections N                    | 5                            |
+ * | timeout          | ip http timeout-policy idle S life S requests N | 180 / 180 / 1             |
+ * | auth             | ip http authentication {enable | local}      | none                         |
+ * | accessLog        | (logging)                                    | none                         |
+ *
+ * A ServerPolicy is built once from ServerPolicyOptions; pass the same instance to several
+ * servers and they share one connection limit and one set of counters:
+ *
+ *   const policy = new ServerPolicy({ accessList: 'permit 10.0.0.0 0.0.0.255', maxConnections: 10 });
+ *   const secure = new HttpsServer({ key, cert, policy }, handler);
+ *   const plain = new HttpServer({ policy }, handler);
+ *
+ * What happens to a connection, in order: the access list is checked against the client's
+ * address as soon as TCP accepts it (denied: closed at once, before any SSL byte); then the
+ * connection limit (over it: closed at once); then the idle and life timers run until it
+ * closes. Each request is counted against `requests`, authenticated if `auth` is set, logged,
+ * and only then handed to the handler.
+ *
+ * A server created without `policy` has none of these limits (node:http's behaviour), but
+ * still closes gracefully.
+ */
+import type * as http from 'node:http';
+import type * as net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { accessPermits, displayAddress, parseAccessList, type AccessList } from './access-list.js';
+import { accessLogger, trackResponse, type AccessLogEntry, type AccessLogSink } from './access-log.js';
+import { BasicAuth, type BasicAuthOptions } from './basic-auth.js';
+import { ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters } from './connection-limit.js';
+import { ConnectionTimers, resolveTimeoutPolicy, type ExpiryReason, type TimeoutPolicy } from './timeout-policy.js';
+
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export interface ServerPolicyOptions {
+  /** Standard access list: parsed entries, or IOS lines ('permit 10.0.0.0 0.0.0.255, deny any'). */
+  accessList?: AccessList | string | readonly string[];
+  /** Connections handshaking or open at once, over all servers sharing the policy (default 5; Infinity: no limit). */
+  maxConnections?: number;
+  /** Idle and life seconds, requests per connection (defaults 180 / 180 / 1); false: no timers, no request limit. */
+  timeout?: Partial<TimeoutPolicy> | false;
+  /** HTTP Basic authentication: `{ password }` (IOS enable) or `{ users }` (IOS local). */
+  auth?: BasicAuthOptions;
+  /** One entry per request: a callback, or a stream that gets one text line per request. */
+  accessLog?: AccessLogSink;
+  /** Milliseconds a closing connection gets for the close_notify exchange before it is destroyed (default 2000). */
+  closeGraceMs?: number;
+}
+
+export class ServerPolicy {
+  readonly accessList?: AccessList;
+  readonly limit: ConnectionLimit;
+  readonly timeout?: TimeoutPolicy;
+  readonly auth?: BasicAuth;
+  readonly log?: (entry: AccessLogEntry) => void;
+  readonly closeGraceMs: number;
+
+  constructor(options: ServerPolicyOptions = {}) {
+    const acl = options.accessList;
+    this.accessList = acl === undefined ? undefined : typeof acl === 'string' || typeof acl[0] === 'string' ? parseAccessList(acl as string | string[]) : (acl as AccessList);
+    this.limit = new ConnectionLimit(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+    this.timeout = options.timeout === false ? undefined : resolveTimeoutPolicy(options.timeout);
+    this.auth = options.auth ? new BasicAuth(options.auth) : undefined;
+    this.log = options.accessLog ? accessLogger(options.accessLog) : undefined;
+    this.closeGraceMs = options.closeGraceMs ?? 2000;
+  }
+
+  /** No access list, no limits, no timers, no authentication: a plain node:http server's behaviour. */
+  static unrestricted(): ServerPolicy {
+    return new ServerPolicy({ maxConnections: Infinity, timeout: false });
+  }
+
+  /** Accepted, refused (limit), denied (access list), current and peak connections; requests. */
+  get counters(): Readonly<ConnectionCounters> {
+    return this.limit.counters;
+  }
+}
+
+/** One accepted TCP connection, from accept to close. */
+interface Conn {
+  readonly raw: net.Socket;
+  readonly client: string;
+  /** The stream node:http reads and writes: the raw socket, or the SSLSocket once its handshake is done. */
+  httpSocket?: Duplex;
+  requests: number;
+  readonly inFlight: Set<http.ServerResponse>;
+  /** Close once the requests in flight are answered (life reached, server closing). */
+  closing: boolean;
+  ending: boolean;
+  timers?: ConnectionTimers;
+  graceTimer?: NodeJS.Timeout;
+}
+
+/**
+ * A server whose connections go through a ServerPolicy: the common part of HttpsServer and
+ * HttpServer. Subclasses give it their listener (a net.Server) and call adopt() when a
+ * connection's stream is ready for node:http.
+ */
+export abstract class PolicyServer {
+  readonly http: http.Server;
+  readonly policy: ServerPolicy;
+  private readonly conns = new Set<Conn>();
+  private readonly byRaw = new WeakMap<object, Conn>();
+  private readonly byStream = new WeakMap<object, Conn>();
+  private readonly handlers: RequestHandler[] = [];
+  private closing = false;
+
+  protected constructor(
+    private readonly listener: net.Server,
+    private readonly kind: 'https' | 'http',
+    httpServer: http.Server,
+    policy: ServerPolicy | ServerPolicyOptions | undefined,
+    handler: RequestHandler | undefined,
+  ) {
+    this.policy = policy instanceof ServerPolicy ? policy : policy ? new ServerPolicy(policy) : ServerPolicy.unrestricted();
+    this.http = httpServer;
+    // Our timers replace node's keep-alive timeout (which would close idle connections after 5 s).
+    if (this.policy.timeout && httpServer.keepAliveTimeout === 5000) httpServer.keepAliveTimeout = 0;
+    if (handler) this.handlers.push(handler);
+    // Before any other 'connection' listener (the SSL server's): decide before a byte is read.
+    listener.prependListener('connection', (raw: net.Socket) => this.onConnection(raw));
+    httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res));
+  }
+
+  /** Adds a request handler (runs after the policy: counting, authentication, logging). */
+  on(event: 'request', listener: RequestHandler): this {
+    if (event === 'request') this.handlers.push(listener);
+    return this;
+  }
+
+  get counters(): Readonly<ConnectionCounters> {
+    return this.policy.counters;
+  }
+
+  listen(port: number, host?: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.listener.once('error', onError);
+      this.listener.listen(port, host, () => {
+        this.listener.off('error', onError);
+        resolve();
+      });
+    });
+  }
+
+  address() {
+    return this.listener.address();
+  }
+
+  /**
+   * Graceful shutdown: stops accepting; closes idle connections (SSL ones with close_notify);
+   * lets requests in flight finish, their responses saying `Connection: close`, then closes
+   * their connections; after `graceMs` (default 5000) destroys whatever is still open.
+   * Resolves when every connection of this server is gone.
+   */
+  close(graceMs = 5000): Promise<void> {
+    this.closing = true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        for (const c of this.conns) c.raw.destroy();
+      }, graceMs);
+      timer.unref();
+      // The callback runs once the last accepted socket has closed (or at once if not listening).
+      this.listener.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      for (const c of this.conns) this.closeWhenDone(c);
+    });
+  }
+
+  /** A connection's stream is ready for HTTP: the raw socket (plain) or the SSLSocket after its handshake. */
+  protected adopt(stream: Duplex, raw: net.Socket): boolean {
+    const conn = this.byRaw.get(raw);
+    if (!conn || raw.destroyed) return false;
+    conn.httpSocket = stream;
+    this.byStream.set(stream, conn);
+    if (this.closing) this.closeWhenDone(conn);
+    return true;
+  }
+
+  private onConnection(raw: net.Socket): void {
+    const policy = this.policy;
+    if (this.closing) {
+      raw.destroy();
+      return;
+    }
+    if (policy.accessList && !accessPermits(policy.accessList, raw.remoteAddress)) {
+      policy.limit.counters.denied++;
+      raw.destroy();
+      return;
+    }
+    if (!policy.limit.tryAcquire()) {
+      raw.destroy();
+      return;
+    }
+    const conn: Conn = { raw, client: displayAddress(raw.remoteAddress), requests: 0, inFlight: new Set(), closing: false, ending: false };
+    this.conns.add(conn);
+    this.byRaw.set(raw, conn);
+    raw.once('close', () => {
+      this.conns.delete(conn);
+      policy.limit.release();
+      conn.timers?.stop();
+      clearTimeout(conn.graceTimer);
+    });
+    if (policy.timeout) {
+      conn.timers = new ConnectionTimers(raw, policy.timeout, {
+        processing: () => [...conn.inFlight].some((res) => res.req?.complete),
+        expire: (reason) => this.onExpire(conn, reason),
+      });
+    }
+  }
+
+  private onExpire(conn: Conn, reason: ExpiryReason): void {
+    if (reason === 'life' && conn.inFlight.size) {
+      // IOS: a request in progress is finished first, then the connection closes.
+      this.closeWhenDone(conn);
+      return;
+    }
+    if (conn.inFlight.size) conn.raw.destroy(); // idle mid-request: the client stopped sending or reading
+    else this.end(conn);
+  }
+
+  /** Closes the connection now if nothing is in flight, else once the last response is done. */
+  private closeWhenDone(conn: Conn): void {
+    conn.closing = true;
+    for (const res of conn.inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    if (!conn.inFlight.size) this.end(conn);
+  }
+
+  /** Ends the connection: close_notify (SSL) or FIN (plain), destroyed if it is not gone within closeGraceMs. */
+  private end(conn: Conn): void {
+    if (conn.ending || conn.raw.destroyed) return;
+    conn.ending = true;
+    if (!conn.httpSocket) {
+      // Still handshaking: there is no SSL connection to close cleanly.
+      conn.raw.destroy();
+      return;
+    }
+    conn.httpSocket.end();
+    conn.graceTimer = setTimeout(() => conn.raw.destroy(), this.policy.closeGraceMs);
+    conn.graceTimer.unref();
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const policy = this.policy;
+    policy.limit.counters.requests++;
+    const conn = this.byStream.get(req.socket);
+    const log = policy.log;
+    const tracker = log
+      ? trackResponse(req, res, { client: conn?.client ?? displayAddress(req.socket.remoteAddress), cipher: this.cipherOf(req) }, log)
+      : undefined;
+    if (conn) {
+      conn.requests++;
+      conn.inFlight.add(res);
+      const max = policy.timeout?.requests;
+      const last = max !== undefined && conn.requests >= max;
+      // node:http then sends `Connection: close` and ends the connection after this response.
+      if (last || conn.closing) res.shouldKeepAlive = false;
+      let done = false;
+      const onDone = () => {
+        if (done) return;
+        done = true;
+        conn.inFlight.delete(res);
+        conn.timers?.touch();
+        if ((last || conn.closing) && !conn.inFlight.size) setImmediate(() => this.end(conn));
+      };
+      res.once('finish', onDone);
+      res.once('close', onDone);
+      if (max !== undefined && conn.requests > max) {
+        // A pipelined request beyond the limit.
+        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('Too many requests on this connection\n');
+        return;
+      }
+    }
+    if (policy.auth) {
+      const user = policy.auth.authorize(req, res);
+      if (user === undefined) return;
+      tracker?.setUser(user);
+    }
+    for (const h of this.handlers) h(req, res);
+  }
+
+  private cipherOf(req: http.IncomingMessage): string {
+    if (this.kind === 'http') return 'plain';
+    const socket = req.socket as unknown as { getCipher?: () => { iosKeyword: string } | undefined };
+    return socket.getCipher?.()?.iosKeyword ?? '-';
+  }
+}
