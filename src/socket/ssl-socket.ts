@@ -263,7 +263,25 @@ export class SSLSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
-    this.socket.destroy();
+    if (this.closeError && this.socket.writableEnded && !this.socket.destroyed) this.lingerThenDestroy();
+    else this.socket.destroy();
     callback(error);
+  }
+
+  /**
+   * After a fatal alert the transport is half-closed (our FIN follows the alert), but the peer
+   * may still be writing the rest of its flight. Destroying the socket with those bytes unread
+   * makes the kernel answer with a reset, and a peer that meets the reset while writing never
+   * reads the alert that says why it was refused (JSSE reported only "Broken pipe" when our
+   * server required a certificate it did not have). So, like an HTTP server's lingering close,
+   * keep reading and discarding (the closed Connection ignores input) until the peer closes too,
+   * for at most a moment; best effort, so it never keeps a process alive.
+   */
+  private lingerThenDestroy(): void {
+    const timer = setTimeout(() => this.socket.destroy(), 2_000);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
+    this.socket.unref();
+    this.socket.resume();
   }
 }
