@@ -1,0 +1,108 @@
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { createServer, type HttpsServer } from '../../src/http/https-server.js';
+import { generateRsaKey } from '../../src/pki/rsa.js';
+import { privateKeyToPem } from '../../src/pki/keys.js';
+import { selfSignedCertificate } from '../../src/pki/selfsign.js';
+import { certificateToPem, fingerprint } from '../../src/pki/x509.js';
+import { capture } from '../helpers/cli.js';
+
+const key = generateRsaKey(1024);
+const cert = selfSignedCertificate({ key, hostname: 'localhost', ips: ['127.0.0.1'], days: 10 });
+const dir = mkdtempSync(join(tmpdir(), 'ssl3-get-'));
+const caFile = join(dir, 'ca.pem');
+let server: HttpsServer;
+let base: string;
+
+beforeAll(async () => {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(caFile, certificateToPem(cert));
+  server = createServer({ key: privateKeyToPem(key), cert: certificateToPem(cert) }, (req, res) => {
+    if (req.url === '/redirect') {
+      res.writeHead(302, { location: '/final' });
+      return res.end();
+    }
+    if (req.url === '/binary') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return res.end(Buffer.from([0, 0xff, 0x80, 0x7f, 10]));
+    }
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      res.writeHead(req.url === '/missing' ? 404 : 200, { 'x-seen-header': String(req.headers['x-test'] ?? '') });
+      res.end(`${req.method} ${req.url} ${body}`);
+    });
+  });
+  await server.listen(0, '127.0.0.1');
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ssl3 get', () => {
+  it('prints the body; -i adds the status line and headers', async () => {
+    let io = capture();
+    expect(await main(['get', '--ca', caFile, `${base}/a`], io)).toBe(0);
+    expect(io.out).toBe('GET /a ');
+    io = capture();
+    expect(await main(['get', '-i', '--ca', caFile, `${base}/a`], io)).toBe(0);
+    expect(io.out).toMatch(/^HTTP\/1\.1 200 OK\nx-seen-header: \n/);
+  });
+
+  it('sends -X, -H and -d', async () => {
+    const io = capture();
+    expect(await main(['get', '-i', '--ca', caFile, '-X', 'PUT', '-H', 'X-Test: yes', '-d', 'payload', `${base}/p`], io)).toBe(0);
+    expect(io.out).toContain('x-seen-header: yes');
+    expect(io.out.endsWith('PUT /p payload')).toBe(true);
+  });
+
+  it('follows redirects only with -L', async () => {
+    let io = capture();
+    expect(await main(['get', '--ca', caFile, `${base}/redirect`], io)).toBe(0);
+    expect(io.out).toBe('');
+    io = capture();
+    expect(await main(['get', '-L', '--ca', caFile, `${base}/redirect`], io)).toBe(0);
+    expect(io.out).toBe('GET /final ');
+  });
+
+  it('writes binary bodies unchanged with -o', async () => {
+    const out = join(dir, 'body.bin');
+    expect(await main(['get', '--ca', caFile, '-o', out, `${base}/binary`], capture())).toBe(0);
+    expect([...readFileSync(out)]).toEqual([0, 0xff, 0x80, 0x7f, 10]);
+  });
+
+  it('exits 22 on an HTTP error, naming the status', async () => {
+    const io = capture();
+    expect(await main(['get', '--ca', caFile, `${base}/missing`], io)).toBe(22);
+    expect(io.err).toMatch(/HTTP 404/);
+  });
+
+  it('accepts a pinned certificate, and --insecure with a warning', async () => {
+    let io = capture();
+    expect(await main(['get', '--pin', fingerprint(cert, 'sha256'), `${base}/pin`], io)).toBe(0);
+    io = capture();
+    expect(await main(['get', '--pin', 'AA'.repeat(32), `${base}/pin`], io)).toBe(1);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(/matches no configured pin/);
+    io = capture();
+    expect(await main(['get', '--insecure', `${base}/i`], io)).toBe(0);
+    expect(io.err).toMatch(/warning: --insecure/);
+  });
+
+  it('gives one clear line for usage mistakes', async () => {
+    let io = capture();
+    expect(await main(['get', 'http://127.0.0.1/'], io)).toBe(2);
+    expect(io.err.split('\n')[0]).toMatch(/only https:\/\/ URLs/);
+    io = capture();
+    expect(await main(['get', '--pin', 'xyz', `${base}/`], io)).toBe(1);
+    expect(io.err.split('\n')[0]).toMatch(/pin/i);
+  });
+});
