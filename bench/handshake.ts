@@ -1,12 +1,12 @@
 /**
- * Handshakes per second over loopback, client and server in this process, with a fixed number
+ * Handshakes per second over loopback, the server in its own thread (engine.ts), with a fixed number
  * of connections in flight: each completed handshake (the client's 'secureConnect') is counted,
  * its socket closed (close_notify both ways) and a new connection started in its place, until
  * the time budget is spent. `hs-full` never offers a session; `hs-resumed` offers the session of
  * one earlier connection every time (session-ID resumption on both sides).
  */
 import type { Row } from './measure.js';
-import { nativeEndpoint, oursEndpoint, secured, type ClientSocket, type Endpoint } from './engine.js';
+import { nativeEndpoint, oursEndpoint, secured, withServerThread, type ClientSocket, type Endpoint, type ServerThread } from './engine.js';
 
 const IN_FLIGHT = 8;
 const BUDGET_MS = 3000;
@@ -61,25 +61,30 @@ async function firstSession(ep: Endpoint): Promise<unknown> {
   return session;
 }
 
-async function measure(make: () => Promise<Endpoint>, resumed: boolean): Promise<number> {
-  const ep = await make();
+async function measure(thread: ServerThread, make: (thread: ServerThread) => Promise<Endpoint>, label: string, resumed: boolean): Promise<number> {
+  const ep = await make(thread);
   try {
-    const session = resumed ? await firstSession(ep) : undefined;
-    await handshakeRate(ep, session, 300, IN_FLIGHT); // warm-up
-    return await handshakeRate(ep, session, BUDGET_MS, IN_FLIGHT);
+    const session = resumed ? await ep.guard(firstSession(ep)) : undefined;
+    await ep.guard(handshakeRate(ep, session, 300, IN_FLIGHT)); // warm-up
+    const stop = await ep.track(label);
+    const rate = await ep.guard(handshakeRate(ep, session, BUDGET_MS, IN_FLIGHT));
+    await stop();
+    return rate;
   } finally {
     await ep.close();
   }
 }
 
-async function handshakeRow(name: string, resumed: boolean): Promise<Row> {
-  let ours = 0;
-  let native = 0;
-  for (let i = 0; i < ROUNDS; i++) {
-    ours = Math.max(ours, await measure(oursEndpoint, resumed));
-    native = Math.max(native, await measure(nativeEndpoint, resumed));
-  }
-  return { name, unit: 'hs/s', ours, native, ratio: ours / native };
+function handshakeRow(name: string, resumed: boolean): Promise<Row> {
+  return withServerThread(async (thread) => {
+    let ours = 0;
+    let native = 0;
+    for (let i = 0; i < ROUNDS; i++) {
+      ours = Math.max(ours, await measure(thread, oursEndpoint, `${name} ours`, resumed));
+      native = Math.max(native, await measure(thread, nativeEndpoint, `${name} native`, resumed));
+    }
+    return { name, unit: 'hs/s', ours, native, ratio: ours / native };
+  });
 }
 
 export const handshakeFullRows = async (): Promise<Row[]> => [await handshakeRow('hs-full', false)];

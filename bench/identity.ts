@@ -1,6 +1,7 @@
 /**
  * The RSA-2048 server identity the engine rows share: one key and self-signed certificate
- * (for 127.0.0.1), made by our own code and handed as PEM to our server and node:tls alike.
+ * (for 127.0.0.1), made by our own code and handed as PEM to our server and node:tls alike
+ * (in the server thread, via workerData), and what else both ends agree on.
  */
 import { generateRsaKey } from '../src/pki/rsa.js';
 import { privateKeyToPem } from '../src/pki/keys.js';
@@ -24,3 +25,6 @@ export function benchIdentity(): Identity {
 }
 
 export const HOST = '127.0.0.1';
+
+/** node:tls's settings, server and client: TLS 1.2, AES128-SHA. */
+export const NATIVE_TLS = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA' } as const;

@@ -3,7 +3,8 @@
  * the same run on the same machine, reported as ratios (ours / native, higher is better).
  * Runs under `node --openssl-legacy-provider` so that native RC4 and single DES exist.
  * The engine rows (handshake.ts, bulk.ts) run our client and server against node:tls over
- * loopback: handshakes per second and one connection's throughput per suite.
+ * loopback, each server in a worker thread (engine.ts): handshakes per second and one
+ * connection's throughput per suite.
  *
  *   npm run bench                   table on stdout
  *   npm run bench -- --json F       also write [{ name, unit, ours, native, ratio }] to F
@@ -11,6 +12,7 @@
  */
 import { createCipheriv, createHash, generateKeyPairSync, privateEncrypt, publicEncrypt, constants, createPrivateKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compare, meanRate, type Row } from './measure.js';
 import { Rc4 } from '../src/ciphers/rc4.js';
@@ -173,6 +175,8 @@ async function main(): Promise<void> {
   const only = values.only ?? [];
   const want = (name: string) => !only.length || only.some((o) => name.includes(o));
   const rows: Row[] = [];
+  // Text only (the JSON stays an array of rows): a busy machine explains low figures.
+  console.log(`load ${loadavg()[0].toFixed(2)} (1-min average), ${availableParallelism()} cores`);
   console.log(`${'name'.padEnd(22)} ${'unit'.padEnd(7)} ${'ours'.padStart(10)} ${'native'.padStart(10)} ${'ratio'.padStart(7)}`);
   for (const g of GROUPS) {
     if (!g.names.some(want)) continue;

@@ -1,0 +1,156 @@
+/**
+ * The server side of the engine rows (handshake.ts, bulk.ts), run in a worker thread so that
+ * server and client each have a core, as in real use. engine.ts starts it through
+ * server-worker.mjs (which registers tsx: `--import tsx` does not reach worker threads on
+ * Node 20) and drives it over the message port with the requests below, one reply per
+ * request carrying the same id. Our SSL 3.0 server and node:tls both run here, for fairness.
+ */
+import { once } from 'node:events';
+import type { AddressInfo, Server } from 'node:net';
+import * as tls from 'node:tls';
+import { constants } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createServer } from '../src/socket/index.js';
+import { NATIVE_TLS, type Identity } from './identity.js';
+import { threadCpuSeconds } from './measure.js';
+
+export type ServerKind = 'ours' | 'native';
+
+export interface ServerWorkerData {
+  identity: Identity;
+  host: string;
+}
+
+export type Request =
+  /** Start a server; replies with its port and a server id. */
+  | { op: 'listen'; id: number; kind: ServerKind }
+  /**
+   * The server's next connection counts what it reads: replies 'armed' at once, then, under
+   * the id `done`, 'received' once `total` bytes are in (or 'error' if the connection ends first).
+   */
+  | { op: 'expect'; id: number; server: number; total: number; done: number }
+  /** Close a server (waits for its connections to end). */
+  | { op: 'close'; id: number; server: number }
+  /** This thread's CPU seconds so far. */
+  | { op: 'cpu'; id: number }
+  /** Close the message port so the worker ends once its event loop is empty. */
+  | { op: 'exit'; id: number };
+
+export type Reply =
+  | { op: 'listening'; id: number; server: number; port: number }
+  | { op: 'armed'; id: number }
+  | { op: 'received'; id: number; bytes: number }
+  | { op: 'closed'; id: number }
+  | { op: 'cpu'; id: number; seconds: number }
+  | { op: 'error'; id: number; message: string };
+
+interface Counter {
+  id: number;
+  total: number;
+}
+
+interface Running {
+  server: Server;
+  /** The bulk counter waiting for the server's next connection, if any. */
+  counter?: Counter;
+}
+
+const port = parentPort;
+if (!port) throw new Error('bench/server-worker.ts must run in a worker thread (engine.ts starts it)');
+const { identity, host } = workerData as ServerWorkerData;
+const servers = new Map<number, Running>();
+let nextServer = 1;
+
+function reply(message: Reply): void {
+  port!.postMessage(message);
+}
+
+function makeServer(kind: ServerKind): Server {
+  const { keyPem, certPem } = identity;
+  if (kind === 'ours') return createServer({ key: keyPem, cert: certPem });
+  const server = tls.createServer({ key: keyPem, cert: certPem, ...NATIVE_TLS, secureOptions: constants.SSL_OP_NO_TICKET });
+  // node's server resumes session IDs only through these events (OpenSSL's internal cache is off).
+  const store = new Map<string, Buffer>();
+  server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
+    store.set(id.toString('hex'), data);
+    done();
+  });
+  server.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => done(null, store.get(id.toString('hex')) ?? null));
+  return server;
+}
+
+/** Counts `socket`'s bytes for a bulk transfer; an early end or error fails the request. */
+function count(socket: Duplex, counter: Counter): void {
+  let got = 0;
+  let settled = false;
+  const fail = (why: string) => {
+    if (settled) return;
+    settled = true;
+    reply({ op: 'error', id: counter.id, message: `server connection ${why} after ${got} of ${counter.total} bytes` });
+  };
+  socket.on('data', (d: Buffer) => {
+    got += d.length;
+    if (!settled && got >= counter.total) {
+      settled = true;
+      reply({ op: 'received', id: counter.id, bytes: got });
+    }
+  });
+  socket.on('error', (err: Error) => fail(`failed (${err.message})`));
+  socket.on('close', () => fail('closed'));
+}
+
+async function listen(id: number, kind: ServerKind): Promise<void> {
+  const server = makeServer(kind);
+  const running: Running = { server };
+  server.on('secureConnection', (socket: Duplex) => {
+    socket.on('error', () => {}); // the client's side reports failures
+    const counter = running.counter;
+    running.counter = undefined;
+    if (counter) count(socket, counter);
+    else socket.resume();
+  });
+  server.on('tlsClientError', () => {});
+  server.listen(0, host);
+  await once(server, 'listening');
+  const number = nextServer++;
+  servers.set(number, running);
+  reply({ op: 'listening', id, server: number, port: (server.address() as AddressInfo).port });
+}
+
+function running(server: number): Running {
+  const r = servers.get(server);
+  if (!r) throw new Error(`no server ${server}`);
+  return r;
+}
+
+async function handle(request: Request): Promise<void> {
+  switch (request.op) {
+    case 'listen':
+      return listen(request.id, request.kind);
+    case 'expect': {
+      const r = running(request.server);
+      if (r.counter) throw new Error(`server ${request.server} is already counting a connection`);
+      r.counter = { id: request.done, total: request.total };
+      return reply({ op: 'armed', id: request.id });
+    }
+    case 'close': {
+      const { server } = running(request.server);
+      servers.delete(request.server);
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      return reply({ op: 'closed', id: request.id });
+    }
+    case 'cpu':
+      return reply({ op: 'cpu', id: request.id, seconds: threadCpuSeconds() });
+    case 'exit':
+      for (const { server } of servers.values()) server.close();
+      servers.clear();
+      reply({ op: 'closed', id: request.id });
+      port!.close();
+      return;
+  }
+}
+
+port.on('message', (request: Request) => {
+  handle(request).catch((err: unknown) => reply({ op: 'error', id: request.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
+});
