@@ -75,6 +75,22 @@ describe('HTTPS over SSL 3.0 on node:http', () => {
     agent.destroy();
   });
 
+  it('resumes the SSL session on a new connection through the same agent', async () => {
+    const agent = new Agent({ keepAlive: false, ca: certPem });
+    const reused: boolean[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = request(`${base}/s${i}`, { agent }, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+      await body(res);
+      reused.push((res.socket as unknown as SSLSocket).isSessionReused());
+    }
+    expect(reused).toEqual([false, true]);
+    agent.destroy();
+  });
+
   it('rejects an untrusted server with the reason', async () => {
     const err = await new Promise<Error>((resolve) => get(`${base}/`, {}, () => resolve(new Error('unexpected response'))).on('error', resolve));
     expect(err.message).toMatch(/certificate/);
