@@ -17,14 +17,15 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, createServer, type ConnectOptions, type ServerOptions, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
 import type { TraceEvent } from '../../src/connection/connection.js';
 import { findPeer } from '../helpers/peers.js';
+import { tempDir } from '../helpers/temp-dirs.js';
+
+export { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
 
 export const HOST = '127.0.0.1';
 export const PEER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'java', 'Ssl3Peer.java');
@@ -74,18 +75,6 @@ export function findJavaTools(jars: { files: readonly string[]; debianPackage: s
   return { java, javac, openssl, classpath: found as string[] };
 }
 
-const tempDirs: string[] = [];
-
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `ssl3-${prefix}-`));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** Removes the directories tempDir() made, and `others` (e.g. identity directories). */
-export function removeTempDirs(others: readonly (string | undefined)[] = []): void {
-  for (const dir of [...tempDirs.splice(0), ...others]) if (dir) rmSync(dir, { recursive: true, force: true });
-}
 
 /** Compiles Ssl3Peer.java once (about 2 s); returns the classpath to run it with. */
 export function compilePeer(tools: JavaTools): string {

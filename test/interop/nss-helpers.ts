@@ -8,13 +8,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, createServer, type ConnectOptions, type ServerOptions, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
 import type { TraceEvent } from '../../src/connection/connection.js';
 import { findPeer } from '../helpers/peers.js';
+import { tempDir } from '../helpers/temp-dirs.js';
+
+export { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
 
 export const REQUIRE_PEERS = process.env.SSL3_REQUIRE_PEERS === '1';
 export const HOST = '127.0.0.1';
@@ -47,19 +47,6 @@ export function findTools<K extends string>(programs: Record<K, string>): Record
   return missing ? undefined : found;
 }
 
-const tempDirs: string[] = [];
-
-/** A fresh directory under the system temp dir, removed by removeTempDirs(). */
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `ssl3-${prefix}-`));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** Removes the directories tempDir() made in this test file, and `others` (e.g. identity directories). */
-export function removeTempDirs(others: readonly (string | undefined)[] = []): void {
-  for (const dir of [...tempDirs.splice(0), ...others]) if (dir) rmSync(dir, { recursive: true, force: true });
-}
 
 // --- child processes -----------------------------------------------------------------------
 
