@@ -1,6 +1,6 @@
 /**
  * Our socket API and node:tls side by side, behind one small interface, for the engine rows
- * (handshake.ts, bulk.ts). Native is node's own TLS 1.2 with AES128-SHA, session tickets off
+ * (handshake.ts, bulk.ts; http.ts uses the server thread directly). Native is node's own TLS 1.2 with AES128-SHA, session tickets off
  * (so resumption is by session ID, as in SSL 3.0), on the same RSA-2048 key and certificate.
  *
  * The servers, ours and native alike, run in a worker thread (server-worker.ts) and the
@@ -261,7 +261,7 @@ export function secured(socket: ClientSocket): Promise<void> {
 
 const SHOW_USAGE = !!process.env.SSL3_BENCH_UTIL;
 
-async function track(thread: ServerThread, label: string): Promise<() => Promise<void>> {
+export async function track(thread: ServerThread, label: string): Promise<() => Promise<void>> {
   if (!SHOW_USAGE) return async () => {};
   const stop = await thread.usage();
   return async () => {

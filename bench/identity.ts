@@ -28,3 +28,6 @@ export const HOST = '127.0.0.1';
 
 /** node:tls's settings, server and client: TLS 1.2, AES128-SHA. */
 export const NATIVE_TLS = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA' } as const;
+
+/** What the https-* servers (http.ts rows) answer to every request, with its content-length. */
+export const HTTP_BODY = 'hello';

@@ -4,7 +4,8 @@
  * Runs under `node --openssl-legacy-provider` so that native RC4 and single DES exist.
  * The engine rows (handshake.ts, bulk.ts) run our client and server against node:tls over
  * loopback, each server in a worker thread (engine.ts): handshakes per second and one
- * connection's throughput per suite.
+ * connection's throughput per suite; http.ts adds HTTPS requests per second (keep-alive on
+ * one connection, and a new connection per request) over our HTTPS server and client.
  *
  *   npm run bench                   table on stdout
  *   npm run bench -- --json F       also write [{ name, unit, ours, native, ratio }] to F
@@ -29,6 +30,7 @@ import type { RsaPrivateKey } from '../src/pki/rsa-key.js';
 import { bigIntToBytes, bytesToBigInt } from '../src/util/bytes.js';
 import { handshakeFullRows, handshakeResumedRows } from './handshake.js';
 import { BULK_NAMES, bulkRows } from './bulk.js';
+import { HTTP_NAMES, httpRows } from './http.js';
 
 const RECORD = 16 * 1024;
 const MB = 1024 * 1024;
@@ -164,6 +166,7 @@ const GROUPS: { names: string[]; run: (want: (name: string) => boolean) => Row[]
   { names: ['hs-full'], run: handshakeFullRows },
   { names: ['hs-resumed'], run: handshakeResumedRows },
   { names: BULK_NAMES, run: bulkRows },
+  { names: HTTP_NAMES, run: httpRows },
 ];
 
 function fmt(n: number): string {

@@ -1,21 +1,26 @@
 /**
- * The server side of the engine rows (handshake.ts, bulk.ts), run in a worker thread so that
+ * The server side of the engine rows (handshake.ts, bulk.ts, http.ts), run in a worker thread so that
  * server and client each have a core, as in real use. engine.ts starts it through
  * server-worker.mjs (which registers tsx: `--import tsx` does not reach worker threads on
  * Node 20) and drives it over the message port with the requests below, one reply per
  * request carrying the same id. Our SSL 3.0 server and node:tls both run here, for fairness.
+ * The https-* kinds are HTTP servers on top (ours: src/http/https-server.ts; native:
+ * node:https) answering every request with the same small body, for the http-* rows.
  */
 import { once } from 'node:events';
 import type { AddressInfo, Server } from 'node:net';
 import * as tls from 'node:tls';
+import * as https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createServer } from '../src/socket/index.js';
-import { NATIVE_TLS, type Identity } from './identity.js';
+import { createServer as createHttpsServer } from '../src/http/https-server.js';
+import { HTTP_BODY, NATIVE_TLS, type Identity } from './identity.js';
 import { threadCpuSeconds } from './measure.js';
 
-export type ServerKind = 'ours' | 'native';
+export type ServerKind = 'ours' | 'native' | 'https-ours' | 'https-native';
 
 export interface ServerWorkerData {
   identity: Identity;
@@ -51,7 +56,8 @@ interface Counter {
 }
 
 interface Running {
-  server: Server;
+  /** Stops listening; resolves once its connections are gone. */
+  close(): Promise<void>;
   /** The bulk counter waiting for the server's next connection, if any. */
   counter?: Counter;
 }
@@ -66,18 +72,56 @@ function reply(message: Reply): void {
   port!.postMessage(message);
 }
 
-function makeServer(kind: ServerKind): Server {
-  const { keyPem, certPem } = identity;
-  if (kind === 'ours') return createServer({ key: keyPem, cert: certPem });
-  const server = tls.createServer({ key: keyPem, cert: certPem, ...NATIVE_TLS, secureOptions: constants.SSL_OP_NO_TICKET });
-  // node's server resumes session IDs only through these events (OpenSSL's internal cache is off).
+/** node's server resumes session IDs only through these events (OpenSSL's internal cache is off). */
+function cacheSessions(server: tls.Server): void {
   const store = new Map<string, Buffer>();
   server.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
     store.set(id.toString('hex'), data);
     done();
   });
   server.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => done(null, store.get(id.toString('hex')) ?? null));
+}
+
+function makeServer(kind: 'ours' | 'native'): Server {
+  const { keyPem, certPem } = identity;
+  if (kind === 'ours') return createServer({ key: keyPem, cert: certPem });
+  const server = tls.createServer({ key: keyPem, cert: certPem, ...NATIVE_TLS, secureOptions: constants.SSL_OP_NO_TICKET });
+  cacheSessions(server);
   return server;
+}
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(HTTP_BODY) });
+  res.end(HTTP_BODY);
+}
+
+/** An HTTPS server answering HTTP_BODY: ours over SSL 3.0, or node:https as the native TLS servers are set up. */
+async function listenHttps(id: number, kind: 'https-ours' | 'https-native'): Promise<void> {
+  const { keyPem, certPem } = identity;
+  let close: () => Promise<void>;
+  let address: () => AddressInfo;
+  if (kind === 'https-ours') {
+    const server = createHttpsServer({ key: keyPem, cert: certPem }, answer);
+    await server.listen(0, host);
+    close = () => server.close(1000);
+    address = () => server.address() as AddressInfo;
+  } else {
+    const server = https.createServer({ key: keyPem, cert: certPem, ...NATIVE_TLS, secureOptions: constants.SSL_OP_NO_TICKET }, answer);
+    cacheSessions(server);
+    server.on('tlsClientError', () => {});
+    server.listen(0, host);
+    await once(server, 'listening');
+    close = () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    address = () => server.address() as AddressInfo;
+  }
+  const number = nextServer++;
+  servers.set(number, { close });
+  reply({ op: 'listening', id, server: number, port: address().port });
 }
 
 /** Counts `socket`'s bytes for a bulk transfer; an early end or error fails the request. */
@@ -101,8 +145,9 @@ function count(socket: Duplex, counter: Counter): void {
 }
 
 async function listen(id: number, kind: ServerKind): Promise<void> {
+  if (kind === 'https-ours' || kind === 'https-native') return listenHttps(id, kind);
   const server = makeServer(kind);
-  const running: Running = { server };
+  const running: Running = { close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) };
   server.on('secureConnection', (socket: Duplex) => {
     socket.on('error', () => {}); // the client's side reports failures
     const counter = running.counter;
@@ -135,15 +180,15 @@ async function handle(request: Request): Promise<void> {
       return reply({ op: 'armed', id: request.id });
     }
     case 'close': {
-      const { server } = running(request.server);
+      const r = running(request.server);
       servers.delete(request.server);
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      await r.close();
       return reply({ op: 'closed', id: request.id });
     }
     case 'cpu':
       return reply({ op: 'cpu', id: request.id, seconds: threadCpuSeconds() });
     case 'exit':
-      for (const { server } of servers.values()) server.close();
+      for (const r of servers.values()) r.close().catch(() => {});
       servers.clear();
       reply({ op: 'closed', id: request.id });
       port!.close();
