@@ -20,9 +20,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, createServer, type ConnectOptions, type ServerOptions, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
+import { createServer, type ConnectOptions, type ServerOptions, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
 import type { TraceEvent } from '../../src/connection/connection.js';
 import { findPeer } from '../helpers/peers.js';
+import { fetchOver as fetchRequest } from './nss-helpers.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
 export { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
@@ -398,27 +399,5 @@ export interface FetchResult {
  * A distinct path per request lets a test find its connection in the Java server's output.
  */
 export async function fetchOver(options: ConnectOptions, path = '/', timeoutMs = 15_000): Promise<FetchResult> {
-  const socket = connect({ host: HOST, ...options });
-  const chunks: Buffer[] = [];
-  let error: (Error & { code?: string }) | undefined;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      error ??= new Error(`no complete exchange within ${timeoutMs} ms`);
-      resolve();
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    socket.once('secureConnect', () => socket.write(`GET ${path} HTTP/1.0\r\nHost: ${options.servername ?? HOST}\r\n\r\n`));
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('error', (e: Error) => {
-      error ??= e;
-      finish();
-    });
-    socket.once('end', finish);
-    socket.once('close', finish);
-  });
-  socket.destroy();
-  return { socket, response: Buffer.concat(chunks).toString('latin1'), error };
+  return fetchRequest(options, `GET ${path} HTTP/1.0\r\nHost: ${options.servername ?? HOST}\r\n\r\n`, timeoutMs);
 }
