@@ -13,7 +13,10 @@
  * set. SSL 3.0 has no no_renegotiation alert (TLS added it), so a warning cannot express the
  * refusal; the connection closes with handshake_failure, as OpenSSL's SSL 3.0 code does. A
  * client renegotiates only when the application calls renegotiate(); a server's
- * HelloRequest is otherwise ignored (section 5.6.1.1 allows that).
+ * HelloRequest is otherwise ignored (section 5.6.1.1 allows that). Every renegotiation is
+ * bound to the previous handshake with RFC 5746 renegotiation_info (handshake/client.ts and
+ * server.ts): a server refuses insecure renegotiation; a client falls back to a legacy
+ * renegotiation only with a server that never signalled RFC 5746, and only when asked to.
  */
 import { systemRandom } from '../util/random.js';
 import { toHex } from '../util/bytes.js';
@@ -153,7 +156,11 @@ export class Connection {
     });
   }
 
-  /** A client starts a new handshake over the open connection (section 5.6.1.1). */
+  /**
+   * A client starts a new handshake over the open connection (section 5.6.1.1). It carries
+   * RFC 5746 renegotiation_info when the first handshake negotiated it; with a legacy server
+   * that never did, this is an (insecure) legacy renegotiation, done only because it was asked for.
+   */
   renegotiate(): void {
     if (this.role !== 'client') throw new Ssl3Error('NOT_CLIENT', 'only a client initiates renegotiation here');
     if (this.phase !== 'open') throw new Ssl3Error('NOT_OPEN', 'renegotiation needs an open connection');
@@ -258,6 +265,8 @@ export class Connection {
     return {
       options: this.options,
       transcript,
+      // RFC 5746: a renegotiation is bound to the last completed handshake.
+      previous: this.result,
       random: this.random,
       now: this.now,
       sendHandshake: (type, body) => {

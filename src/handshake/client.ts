@@ -7,13 +7,21 @@
  *   -> CCS, Finished
  *
  * or, when the server accepts the session we offered: ServerHello, CCS, Finished -> CCS, Finished.
+ *
+ * Secure renegotiation (RFC 5746, section 3 covers SSL 3.0): the first ClientHello offers the
+ * SCSV; a server that answers with an (empty) renegotiation_info extension makes the
+ * connection "secure", and a renegotiation then sends renegotiation_info = our previous
+ * Finished hash and requires the server to echo both previous Finished hashes. When the first
+ * ServerHello had no renegotiation_info (a legacy server), renegotiate() still runs a legacy
+ * renegotiation, which RFC 5746 4.2 leaves to client policy: it only happens when the
+ * application calls renegotiate(), never on a server's HelloRequest alone.
  */
 import type { CipherSuite } from '../ciphers/suites.js';
 import { PREMASTER_LENGTH, rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
 import type { RsaPublicKey } from '../pki/rsa-key.js';
 import { parseCertificate } from '../pki/x509.js';
 import { ctBytesEqual } from '../util/ct.js';
-import { bytesEqual, toHex } from '../util/bytes.js';
+import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost } from './context.js';
@@ -29,6 +37,9 @@ import {
   encodeCertificateVerify,
   encodeClientHello,
   expectEmpty,
+  findRenegotiationInfo,
+  renegotiationInfo,
+  type Extension,
   handshakeTypeName,
   type HandshakeMessage,
   type ServerHello,
@@ -65,6 +76,9 @@ type State =
 
 export class ClientHandshake {
   private state: State;
+  /** RFC 5746: whether this handshake negotiated renegotiation_info, and our Finished hash. */
+  private secureRenegotiation = false;
+  private clientVerifyData: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly host: HandshakeHost) {
     this.state = { name: 'server_hello', clientRandom: new Uint8Array(0) };
@@ -83,14 +97,22 @@ export class ClientHandshake {
     const { options } = this.host;
     const random = helloRandom(this.host);
     const suites = options.suites.map((s) => s.id);
-    // The SCSV tells a server we would do secure renegotiation (RFC 5746); servers that do not
-    // know it ignore an unknown suite, as section 5.6.1.2 requires.
-    if (options.offerScsv !== false) suites.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    const extensions: Extension[] = [];
+    const previous = this.host.previous;
+    if (previous?.secureRenegotiation) {
+      // RFC 5746 3.5: a secure renegotiation carries our previous Finished hash, and no SCSV.
+      extensions.push(renegotiationInfo(previous.clientVerifyData));
+    } else if (options.offerScsv !== false) {
+      // The SCSV tells a server we would do secure renegotiation (RFC 5746 3.4); servers that do
+      // not know it ignore an unknown suite, as section 5.6.1.2 requires.
+      suites.push(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    }
+    if (previous && !previous.secureRenegotiation) this.host.trace('legacy renegotiation: the server did not negotiate RFC 5746 renegotiation_info');
     const sessionId = options.session?.id ?? new Uint8Array(0);
     this.state = { name: 'server_hello', clientRandom: random };
     this.host.sendHandshake(
       HandshakeType.client_hello,
-      encodeClientHello({ version: SSL3_VERSION, random, sessionId, cipherSuites: suites, compressionMethods: Uint8Array.of(0), extensions: [] }),
+      encodeClientHello({ version: SSL3_VERSION, random, sessionId, cipherSuites: suites, compressionMethods: Uint8Array.of(0), extensions }),
     );
   }
 
@@ -150,6 +172,7 @@ export class ClientHandshake {
     const suite = options.suites.find((x) => x.id === server.cipherSuite);
     if (!suite) throw new SslAlertError('illegal_parameter', `server chose cipher suite 0x${server.cipherSuite.toString(16).padStart(4, '0')}, which was not offered`);
     if (server.compressionMethod !== 0) throw new SslAlertError('illegal_parameter', `server chose compression method ${server.compressionMethod}`);
+    this.checkRenegotiationInfo(server);
     const h: Hello = { clientRandom, server, suite };
     const offered = options.session;
     if (offered && server.sessionId.length > 0 && bytesEqual(server.sessionId, offered.id)) {
@@ -160,6 +183,27 @@ export class ClientHandshake {
       return;
     }
     this.state = { name: 'certificate', h };
+  }
+
+  /** RFC 5746 3.4 (first handshake) and 3.5 (renegotiation): the ServerHello's renegotiation_info. */
+  private checkRenegotiationInfo(server: ServerHello): void {
+    const info = findRenegotiationInfo(server.extensions);
+    const previous = this.host.previous;
+    if (!previous) {
+      if (info === undefined) return;
+      if (info.length !== 0) throw new SslAlertError('handshake_failure', 'renegotiation_info in the first ServerHello is not empty');
+      this.secureRenegotiation = true;
+      return;
+    }
+    if (!previous.secureRenegotiation) {
+      if (info !== undefined) throw new SslAlertError('handshake_failure', 'server sent renegotiation_info in a renegotiation of a connection that did not negotiate it');
+      return;
+    }
+    if (info === undefined) throw new SslAlertError('handshake_failure', 'server omitted renegotiation_info in a secure renegotiation');
+    if (!ctBytesEqual(info, concatBytes(previous.clientVerifyData, previous.serverVerifyData))) {
+      throw new SslAlertError('handshake_failure', 'renegotiation_info does not match the previous Finished messages');
+    }
+    this.secureRenegotiation = true;
   }
 
   private onCertificate(h: Hello, chain: Uint8Array[]): void {
@@ -197,24 +241,37 @@ export class ClientHandshake {
     }
     this.host.sendChangeCipherSpec();
     const k: Keyed = { ...c, master };
-    this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(master, 'client'));
+    this.clientVerifyData = this.host.transcript.finished(master, 'client');
+    this.host.sendHandshake(HandshakeType.finished, this.clientVerifyData);
     this.state = { name: 'change_cipher_spec', k, resumed: false };
   }
 
   private onFinished(k: Keyed, resumed: boolean, msg: HandshakeMessage): void {
     const expected = this.host.transcript.finished(k.master, 'server');
-    if (!ctBytesEqual(expected, decodeFinished(msg.body))) {
+    const serverVerifyData = decodeFinished(msg.body);
+    if (!ctBytesEqual(expected, serverVerifyData)) {
       throw new SslAlertError('handshake_failure', 'server Finished does not verify (wrong keys or altered handshake)');
     }
     this.host.transcript.update(msg.raw);
     if (resumed) {
       this.host.sendChangeCipherSpec();
-      this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(k.master, 'client'));
+      this.clientVerifyData = this.host.transcript.finished(k.master, 'client');
+      this.host.sendHandshake(HandshakeType.finished, this.clientVerifyData);
     }
     const session: Session = resumed
       ? this.host.options.session!
       : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, createdAt: this.host.now() };
     this.state = { name: 'done' };
-    this.host.complete({ suite: k.suite, session, resumed, clientRandom: k.clientRandom, serverRandom: k.server.random, clientVersion: SSL3_VERSION });
+    this.host.complete({
+      suite: k.suite,
+      session,
+      resumed,
+      clientRandom: k.clientRandom,
+      serverRandom: k.server.random,
+      clientVersion: SSL3_VERSION,
+      secureRenegotiation: this.secureRenegotiation,
+      clientVerifyData: this.clientVerifyData,
+      serverVerifyData,
+    });
   }
 }

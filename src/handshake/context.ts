@@ -55,11 +55,24 @@ export interface HandshakeResult {
   readonly serverRandom: Uint8Array;
   /** The version the client offered in its hello (for the server's record). */
   readonly clientVersion: number;
+  /**
+   * RFC 5746: both sides signalled secure renegotiation in this handshake (the server's
+   * ServerHello carried renegotiation_info, after the client's SCSV or extension).
+   */
+  readonly secureRenegotiation: boolean;
+  /** This handshake's Finished hashes (36 bytes each in SSL 3.0), RFC 5746's verify_data. */
+  readonly clientVerifyData: Uint8Array;
+  readonly serverVerifyData: Uint8Array;
 }
+
+/** What a renegotiation needs to know about the connection's previous handshake (RFC 5746). */
+export type PreviousHandshake = Pick<HandshakeResult, 'secureRenegotiation' | 'clientVerifyData' | 'serverVerifyData'>;
 
 export interface HandshakeHost {
   readonly options: HandshakeOptions;
   readonly transcript: Transcript;
+  /** The connection's last completed handshake when this one is a renegotiation; else undefined. */
+  readonly previous?: PreviousHandshake;
   random(length: number): Uint8Array;
   now(): number;
   /** Encodes a handshake message, adds it to the transcript, and sends it. */

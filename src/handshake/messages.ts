@@ -5,6 +5,7 @@
  * section 5.6.1.2; a ServerHello may carry extensions that a TLS-era server appends).
  */
 import { Reader, Writer, DecodeError } from '../util/codec.js';
+import { SslAlertError } from '../record/alerts.js';
 
 /** HandshakeType, RFC 6101 section 5.6. */
 export const HandshakeType = {
@@ -33,6 +34,27 @@ export const ClientCertificateType = { rsa_sign: 1, dss_sign: 2, rsa_fixed_dh: 3
 
 /** The renegotiation-indication SCSV (RFC 5746): listed as a suite, means "I do secure renegotiation". */
 export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+/** The renegotiation_info extension (RFC 5746 section 3.2); its body is `opaque renegotiated_connection<0..255>`. */
+export const RENEGOTIATION_INFO_EXTENSION = 0xff01;
+
+/** A renegotiation_info extension carrying `renegotiated_connection` (empty on a first handshake). */
+export function renegotiationInfo(renegotiatedConnection: Uint8Array): Extension {
+  return { type: RENEGOTIATION_INFO_EXTENSION, data: new Writer().vectorBytes(1, renegotiatedConnection).finish() };
+}
+
+/**
+ * The `renegotiated_connection` of a hello's renegotiation_info extension: undefined when the
+ * extension is absent; a malformed or repeated one is a handshake_failure (RFC 5746 3.4, 3.6).
+ */
+export function findRenegotiationInfo(extensions: readonly Extension[]): Uint8Array | undefined {
+  const found = extensions.filter((e) => e.type === RENEGOTIATION_INFO_EXTENSION);
+  if (found.length === 0) return undefined;
+  const data = found[0].data;
+  if (found.length > 1 || data.length === 0 || data[0] !== data.length - 1) {
+    throw new SslAlertError('handshake_failure', 'malformed renegotiation_info extension');
+  }
+  return data.subarray(1);
+}
 
 export interface Extension {
   readonly type: number;

@@ -8,6 +8,13 @@
  *   -> CCS, Finished
  *
  * or, resuming a cached session: ClientHello -> ServerHello, CCS, Finished; CCS, Finished.
+ *
+ * Secure renegotiation (RFC 5746 section 3, which covers SSL 3.0): a first ClientHello with the
+ * SCSV or an empty renegotiation_info gets an empty renegotiation_info in the ServerHello and
+ * makes the connection "secure". A renegotiation (which the connection only lets through with
+ * allowRenegotiation) must then carry renegotiation_info = the client's previous Finished hash
+ * and no SCSV, and is answered with both previous Finished hashes. A connection whose first
+ * handshake was not secure is never renegotiated: insecure renegotiation is refused.
  */
 import type { CipherSuite } from '../ciphers/suites.js';
 import { suiteById } from '../ciphers/suites.js';
@@ -31,14 +38,17 @@ import {
   encodeCertificate,
   encodeCertificateRequest,
   encodeServerHello,
+  findRenegotiationInfo,
   handshakeTypeName,
+  renegotiationInfo,
+  TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
   type ClientHello,
   type HandshakeMessage,
 } from './messages.js';
 import { masterSecret } from './ssl3-prf.js';
 import { usablePeerRsaKey } from './peer-key.js';
 import type { Session } from './session.js';
-import { toHex } from '../util/bytes.js';
+import { concatBytes, toHex } from '../util/bytes.js';
 
 interface Negotiated {
   readonly hello: ClientHello;
@@ -64,6 +74,9 @@ type State =
 
 export class ServerHandshake {
   private state: State = { name: 'client_hello' };
+  /** RFC 5746: whether this handshake negotiated renegotiation_info, and our Finished hash. */
+  private secureRenegotiation = false;
+  private serverVerifyData: Uint8Array = new Uint8Array(0);
 
   constructor(private readonly host: HandshakeHost) {}
 
@@ -141,6 +154,7 @@ export class ServerHandshake {
       throw new SslAlertError('protocol_version', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, not SSL 3.x`);
     }
     if (!hello.compressionMethods.includes(0)) throw new SslAlertError('illegal_parameter', 'client does not offer null compression');
+    this.checkRenegotiationInfo(hello);
     const offered = new Set(hello.cipherSuites);
 
     const cached = v2 ? undefined : this.resumable(hello, offered);
@@ -176,6 +190,27 @@ export class ServerHandshake {
     this.state = request ? { name: 'client_certificate', n } : { name: 'client_key_exchange', n, peerChain: [] };
   }
 
+  /** RFC 5746 3.6 (first handshake) and 3.7 (renegotiation): the ClientHello's SCSV and renegotiation_info. */
+  private checkRenegotiationInfo(hello: ClientHello): void {
+    const info = findRenegotiationInfo(hello.extensions);
+    const scsv = hello.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    const previous = this.host.previous;
+    if (!previous) {
+      if (info !== undefined && info.length !== 0) throw new SslAlertError('handshake_failure', 'renegotiation_info in the first ClientHello is not empty');
+      this.secureRenegotiation = scsv || info !== undefined;
+      return;
+    }
+    if (!previous.secureRenegotiation) {
+      throw new SslAlertError('handshake_failure', 'insecure renegotiation refused: the connection did not negotiate RFC 5746 renegotiation_info');
+    }
+    if (scsv) throw new SslAlertError('handshake_failure', 'renegotiation ClientHello lists the renegotiation SCSV');
+    if (info === undefined) throw new SslAlertError('handshake_failure', 'renegotiation ClientHello has no renegotiation_info');
+    if (!ctBytesEqual(info, previous.clientVerifyData)) {
+      throw new SslAlertError('handshake_failure', 'renegotiation_info does not match the previous client Finished');
+    }
+    this.secureRenegotiation = true;
+  }
+
   /** A cached session the client asks for, if its suite is still allowed and offered. */
   private resumable(hello: ClientHello, offered: Set<number>): Session | undefined {
     const { sessionCache, suites, requireCert } = this.host.options;
@@ -194,7 +229,8 @@ export class ServerHandshake {
     const k: Keyed = { ...n, master: session.masterSecret, peerChain: session.peerCertificates };
     this.host.setPendingKeys(suite, k.master, hello.random, n.serverRandom);
     this.host.sendChangeCipherSpec();
-    this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(k.master, 'server'));
+    this.serverVerifyData = this.host.transcript.finished(k.master, 'server');
+    this.host.sendHandshake(HandshakeType.finished, this.serverVerifyData);
     this.state = { name: 'change_cipher_spec', k, resumed: true };
   }
 
@@ -207,9 +243,15 @@ export class ServerHandshake {
         sessionId: n.sessionId,
         cipherSuite: n.suite.id,
         compressionMethod: 0,
-        extensions: [],
+        extensions: this.secureRenegotiation ? [renegotiationInfo(this.renegotiatedConnection())] : [],
       }),
     );
+  }
+
+  /** The ServerHello's renegotiation_info body: empty first, then both previous Finished hashes. */
+  private renegotiatedConnection(): Uint8Array {
+    const previous = this.host.previous;
+    return previous ? concatBytes(previous.clientVerifyData, previous.serverVerifyData) : new Uint8Array(0);
   }
 
   private noClientCertificate(n: Negotiated, msg: HandshakeMessage): void {
@@ -272,7 +314,8 @@ export class ServerHandshake {
     this.host.transcript.update(msg.raw);
     if (!resumed) {
       this.host.sendChangeCipherSpec();
-      this.host.sendHandshake(HandshakeType.finished, this.host.transcript.finished(k.master, 'server'));
+      this.serverVerifyData = this.host.transcript.finished(k.master, 'server');
+      this.host.sendHandshake(HandshakeType.finished, this.serverVerifyData);
     }
     const session: Session = {
       id: k.sessionId,
@@ -290,6 +333,9 @@ export class ServerHandshake {
       clientRandom: k.hello.random,
       serverRandom: k.serverRandom,
       clientVersion: k.hello.version,
+      secureRenegotiation: this.secureRenegotiation,
+      clientVerifyData: got,
+      serverVerifyData: this.serverVerifyData,
     });
   }
 }

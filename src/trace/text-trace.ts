@@ -10,7 +10,9 @@ import { suiteById } from '../ciphers/suites.js';
 import { toHex } from '../util/bytes.js';
 import {
   HandshakeType,
+  RENEGOTIATION_INFO_EXTENSION,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+  type Extension,
   decodeCertificate,
   decodeCertificateRequest,
   decodeClientHello,
@@ -18,6 +20,11 @@ import {
   decodeV2ClientHello,
 } from '../handshake/messages.js';
 import { parseCertificate, formatName } from '../pki/x509.js';
+
+/** renegotiation_info (RFC 5746) by name with its body in hex; other extensions by number. */
+function extensionName(e: Extension): string {
+  return e.type === RENEGOTIATION_INFO_EXTENSION ? `renegotiation_info(${toHex(e.data)})` : String(e.type);
+}
 
 function version(v: number): string {
   const names: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3', 0x0002: 'SSL 2.0' };
@@ -40,7 +47,7 @@ function details(type: number, body: Uint8Array, v2: boolean): string[] {
           `session_id ${h.sessionId.length ? toHex(h.sessionId) : '(empty)'}`,
           `cipher_suites ${h.cipherSuites.map(suiteName).join(', ')}`,
           `compression ${Array.from(h.compressionMethods).join(', ')}`,
-          ...(h.extensions.length ? [`extensions ${h.extensions.map((e) => e.type).join(', ')}`] : []),
+          ...(h.extensions.length ? [`extensions ${h.extensions.map(extensionName).join(', ')}`] : []),
         ];
       }
       case HandshakeType.server_hello: {
@@ -51,7 +58,7 @@ function details(type: number, body: Uint8Array, v2: boolean): string[] {
           `session_id ${h.sessionId.length ? toHex(h.sessionId) : '(empty)'}`,
           `cipher_suite ${suiteName(h.cipherSuite)}`,
           `compression ${h.compressionMethod}`,
-          ...(h.extensions.length ? [`extensions ${h.extensions.map((e) => e.type).join(', ')}`] : []),
+          ...(h.extensions.length ? [`extensions ${h.extensions.map(extensionName).join(', ')}`] : []),
         ];
       }
       case HandshakeType.certificate:

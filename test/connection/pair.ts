@@ -68,6 +68,8 @@ export interface PairOptions {
   toClient?: (record: Uint8Array, index: number) => Uint8Array | Uint8Array[] | undefined;
   /** Receives the server's trace events. */
   serverTrace?: (e: TraceEvent) => void;
+  /** Receives the client's trace events. */
+  clientTrace?: (e: TraceEvent) => void;
 }
 
 /** Runs a handshake to completion (synchronously: every write is delivered at once). */
@@ -95,7 +97,12 @@ export function pair(opts: PairOptions = {}): { client: Side; server: Side } {
     forward(() => client, opts.toClient, () => toClientIndex++),
     opts.serverTrace,
   );
-  const client: Side = side('client', { suites: DEFAULT_SUITES, ...opts.client }, forward(() => server, opts.toServer, () => toServerIndex++));
+  const client: Side = side(
+    'client',
+    { suites: DEFAULT_SUITES, ...opts.client },
+    forward(() => server, opts.toServer, () => toServerIndex++),
+    opts.clientTrace,
+  );
   server.conn.start();
   run(() => client.conn.start());
   return { client, server };

@@ -13,7 +13,9 @@ describe('text trace', () => {
     const text = events.map(formatTraceEvent).join("\n");
     expect(text).toMatch(/<< {3}client_hello, \d+ bytes\n {5}version 3\.0 \(SSL 3\.0\)\n {5}random [0-9a-f]{64}/);
     expect(text).toContain('cipher_suites SSL_RSA_WITH_RC4_128_SHA, EMPTY_RENEGOTIATION_INFO_SCSV');
-    expect(text).toMatch(/>> {3}server_hello, 38 bytes\n {5}version 3\.0 \(SSL 3\.0\)/);
+    // 38 bytes plus the RFC 5746 renegotiation_info answering the SCSV (7 bytes with its block length).
+    expect(text).toMatch(/>> {3}server_hello, 45 bytes\n {5}version 3\.0 \(SSL 3\.0\)/);
+    expect(text).toContain('extensions renegotiation_info(00)');
     expect(text).toContain('cipher_suite SSL_RSA_WITH_RC4_128_SHA');
     expect(text).toMatch(/>> {3}certificate, \d+ bytes\n {5}\[0\] subject CN=server\.test; issuer CN=server\.test/);
     expect(text).toContain('encrypted pre_master_secret (128 bytes)');
