@@ -7,6 +7,8 @@ export interface CliIo {
   /** Bytes are written as they are (response bodies may be binary). */
   stdout: (text: string | Uint8Array) => void;
   stderr: (text: string) => void;
+  /** Where an interactive command reads its input (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export interface Command {

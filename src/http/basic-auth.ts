@@ -8,6 +8,11 @@
  * Passwords are compared as SHA-256 digests with ctBytesEqual: equal lengths, no early exit,
  * so the time taken says nothing about how much of a guess was right. An unknown user name is
  * checked against a random digest, so it costs the same as a wrong password.
+ *
+ * A verifier (`{ verify(user, password) }`) takes the decision instead, for passwords kept
+ * only as IOS stores them (`enable secret`, `username ... secret`: type 5 MD5-crypt), which
+ * cannot be turned back into the text this class would digest. The verifier must compare in
+ * constant time and spend the same effort on an unknown user (src/config does both).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,7 +25,9 @@ export type BasicAuthOptions =
   /** `ip http authentication enable`: any user name, this password. */
   | { password: string; realm?: string }
   /** `ip http authentication local`: user name -> password. */
-  | { users: Readonly<Record<string, string>> | ReadonlyMap<string, string>; realm?: string };
+  | { users: Readonly<Record<string, string>> | ReadonlyMap<string, string>; realm?: string }
+  /** Either, with stored secrets: true when `password` is right for `user` (constant time). */
+  | { verify(user: string, password: string): boolean; realm?: string };
 
 const utf8 = new TextEncoder();
 const digest = (s: string): Uint8Array => sha256(utf8.encode(s));
@@ -54,12 +61,17 @@ export class BasicAuth {
   readonly realm: string;
   private readonly password?: Uint8Array;
   private readonly users?: Map<string, Uint8Array>;
+  private readonly verifier?: (user: string, password: string) => boolean;
   /** Compared against when the user name is unknown, so that case takes the same time. */
   private readonly decoy = randomBytes(32);
 
   constructor(options: BasicAuthOptions) {
     this.realm = options.realm ?? IOS_REALM;
-    if ('password' in options) {
+    if ('verify' in options) {
+      if (typeof options.verify !== 'function') throw new TypeError('authentication: verify must be a function');
+      const verifier = options;
+      this.verifier = (user, password) => verifier.verify(user, password);
+    } else if ('password' in options) {
       if (!options.password) throw new RangeError('authentication: the password must not be empty');
       this.password = digest(options.password);
     } else {
@@ -73,6 +85,7 @@ export class BasicAuth {
   check(authorization: string | undefined): string | undefined {
     const creds = parseBasicAuthorization(authorization);
     if (!creds) return undefined;
+    if (this.verifier) return this.verifier(creds.user, creds.password) ? creds.user : undefined;
     const expected = this.password ?? this.users?.get(creds.user);
     const ok = ctBytesEqual(digest(creds.password), expected ?? this.decoy);
     return ok && expected ? creds.user : undefined;

@@ -34,9 +34,23 @@ export function checkMaxConnections(n: number): number {
 
 export class ConnectionLimit {
   readonly counters: ConnectionCounters = { accepted: 0, refused: 0, denied: 0, current: 0, peak: 0, requests: 0 };
+  private limit: number;
 
-  constructor(readonly max: number = DEFAULT_MAX_CONNECTIONS) {
-    checkMaxConnections(max);
+  constructor(max: number = DEFAULT_MAX_CONNECTIONS) {
+    this.limit = checkMaxConnections(max);
+  }
+
+  get max(): number {
+    return this.limit;
+  }
+
+  /**
+   * A new limit (IOS lets `ip http max-connections` change on a running server). The counts
+   * stay: connections already open are not closed when the limit drops below them, new ones
+   * are refused until enough have gone.
+   */
+  set max(n: number) {
+    this.limit = checkMaxConnections(n);
   }
 
   /** Takes a slot, or counts a refusal and returns false. Call release() once per true. */

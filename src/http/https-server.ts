@@ -7,6 +7,8 @@
  * With `policy`, the IOS server policies (access class, max connections, timeout policy,
  * authentication, access log; see server-policy.ts) apply to every connection; the access
  * list and the connection limit are checked on the TCP connection, before the handshake.
+ * Both change live: `policy.update(...)` for the policies, `ssl.setSuites / setIdentity /
+ * setClientAuth` for the SSL settings (src/config/runtime.ts does so as IOS commands arrive).
  */
 import * as http from 'node:http';
 import { createServer as createSslServer, type ServerOptions, type SSLServer } from '../socket/index.js';

@@ -10,8 +10,8 @@
  * | auth             | ip http authentication {enable | local}      | none                         |
  * | accessLog        | (logging)                                    | none                         |
  *
- * A ServerPolicy is built once from ServerPolicyOptions; pass the same instance to several
- * servers and they share one connection limit and one set of counters:
+ * A ServerPolicy is built from ServerPolicyOptions and changed live with update(); pass the
+ * same instance to several servers and they share one connection limit and one set of counters:
  *
  *   const policy = new ServerPolicy({ accessList: 'permit 10.0.0.0 0.0.0.255', maxConnections: 10 });
  *   const secure = new HttpsServer({ key, cert, policy }, handler);
@@ -32,7 +32,7 @@ import type { Duplex } from 'node:stream';
 import { accessPermits, displayAddress, parseAccessList, type AccessList } from './access-list.js';
 import { accessLogger, trackResponse, type AccessLogEntry, type AccessLogSink } from './access-log.js';
 import { BasicAuth, type BasicAuthOptions } from './basic-auth.js';
-import { ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters } from './connection-limit.js';
+import { checkMaxConnections, ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters } from './connection-limit.js';
 import { ConnectionTimers, resolveTimeoutPolicy, type ExpiryReason, type TimeoutPolicy } from './timeout-policy.js';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -44,7 +44,7 @@ export interface ServerPolicyOptions {
   maxConnections?: number;
   /** Idle and life seconds, requests per connection (defaults 180 / 180 / 1); false: no timers, no request limit. */
   timeout?: Partial<TimeoutPolicy> | false;
-  /** HTTP Basic authentication: `{ password }` (IOS enable) or `{ users }` (IOS local). */
+  /** HTTP Basic authentication: `{ password }` (IOS enable), `{ users }` (IOS local) or `{ verify }` (stored IOS secrets). */
   auth?: BasicAuthOptions;
   /** One entry per request: a callback, or a stream that gets one text line per request. */
   accessLog?: AccessLogSink;
@@ -53,21 +53,66 @@ export interface ServerPolicyOptions {
 }
 
 export class ServerPolicy {
-  readonly accessList?: AccessList;
   readonly limit: ConnectionLimit;
-  readonly timeout?: TimeoutPolicy;
-  readonly auth?: BasicAuth;
-  readonly log?: (entry: AccessLogEntry) => void;
-  readonly closeGraceMs: number;
+  private current!: {
+    accessList?: AccessList;
+    timeout?: TimeoutPolicy;
+    auth?: BasicAuth;
+    log?: (entry: AccessLogEntry) => void;
+    closeGraceMs: number;
+  };
 
   constructor(options: ServerPolicyOptions = {}) {
-    const acl = options.accessList;
-    this.accessList = acl === undefined ? undefined : typeof acl === 'string' || typeof acl[0] === 'string' ? parseAccessList(acl as string | string[]) : (acl as AccessList);
     this.limit = new ConnectionLimit(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
-    this.timeout = options.timeout === false ? undefined : resolveTimeoutPolicy(options.timeout);
-    this.auth = options.auth ? new BasicAuth(options.auth) : undefined;
-    this.log = options.accessLog ? accessLogger(options.accessLog) : undefined;
-    this.closeGraceMs = options.closeGraceMs ?? 2000;
+    this.update(options);
+  }
+
+  /**
+   * Changes the policy of running servers, as IOS applies `ip http ...` commands live: the
+   * policy becomes what `new ServerPolicy(options)` would be (omitted fields take their
+   * defaults), keeping its counters and the connections it counts. A bad option throws and
+   * changes nothing.
+   *
+   * What is decided once per connection (access list, connection limit, timeout policy) applies
+   * to connections accepted from now on; open ones keep the values they were accepted with, as
+   * the guide says of the timeout policy. Authentication and the access log act per request,
+   * so they apply to the next request even on an open keep-alive connection: a password that
+   * was just changed or a user just removed must stop working at once, not when the connection
+   * ends.
+   */
+  update(options: ServerPolicyOptions): void {
+    const acl = options.accessList;
+    const next = {
+      accessList: acl === undefined ? undefined : typeof acl === 'string' || typeof acl[0] === 'string' ? parseAccessList(acl as string | string[]) : (acl as AccessList),
+      max: checkMaxConnections(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS),
+      timeout: options.timeout === false ? undefined : resolveTimeoutPolicy(options.timeout),
+      auth: options.auth ? new BasicAuth(options.auth) : undefined,
+      log: options.accessLog ? accessLogger(options.accessLog) : undefined,
+      closeGraceMs: options.closeGraceMs ?? 2000,
+    };
+    // Everything is checked above before anything changes.
+    this.limit.max = next.max;
+    this.current = next;
+  }
+
+  get accessList(): AccessList | undefined {
+    return this.current.accessList;
+  }
+
+  get timeout(): TimeoutPolicy | undefined {
+    return this.current.timeout;
+  }
+
+  get auth(): BasicAuth | undefined {
+    return this.current.auth;
+  }
+
+  get log(): ((entry: AccessLogEntry) => void) | undefined {
+    return this.current.log;
+  }
+
+  get closeGraceMs(): number {
+    return this.current.closeGraceMs;
   }
 
   /** No access list, no limits, no timers, no authentication: a plain node:http server's behaviour. */
@@ -88,6 +133,8 @@ interface Conn {
   /** The stream node:http reads and writes: the raw socket, or the SSLSocket once its handshake is done. */
   httpSocket?: Duplex;
   requests: number;
+  /** The timeout policy when the connection was accepted: a later change does not reach it. */
+  readonly timeout?: TimeoutPolicy;
   readonly inFlight: Set<http.ServerResponse>;
   /** Close once the requests in flight are answered (life reached, server closing). */
   closing: boolean;
@@ -109,6 +156,8 @@ export abstract class PolicyServer {
   private readonly byStream = new WeakMap<object, Conn>();
   private readonly handlers: RequestHandler[] = [];
   private closing = false;
+  /** node:http's keep-alive timeout as configured, before ours replaced it. */
+  private readonly nodeKeepAliveMs: number;
 
   protected constructor(
     private readonly listener: net.Server,
@@ -119,8 +168,8 @@ export abstract class PolicyServer {
   ) {
     this.policy = policy instanceof ServerPolicy ? policy : policy ? new ServerPolicy(policy) : ServerPolicy.unrestricted();
     this.http = httpServer;
-    // Our timers replace node's keep-alive timeout (which would close idle connections after 5 s).
-    if (this.policy.timeout && httpServer.keepAliveTimeout === 5000) httpServer.keepAliveTimeout = 0;
+    this.nodeKeepAliveMs = httpServer.keepAliveTimeout;
+    this.followTimeoutPolicy();
     if (handler) this.handlers.push(handler);
     // Before any other 'connection' listener (the SSL server's): decide before a byte is read.
     listener.prependListener('connection', (raw: net.Socket) => this.onConnection(raw));
@@ -184,6 +233,16 @@ export abstract class PolicyServer {
     return true;
   }
 
+  /**
+   * Our timers replace node's keep-alive timeout (which would close idle connections after
+   * 5 s) while the policy has a timeout policy; a keep-alive timeout the caller chose is left
+   * alone. Followed again per connection, as the policy may have changed since.
+   */
+  private followTimeoutPolicy(): void {
+    if (this.nodeKeepAliveMs !== 5000) return;
+    this.http.keepAliveTimeout = this.policy.timeout ? 0 : this.nodeKeepAliveMs;
+  }
+
   private onConnection(raw: net.Socket): void {
     const policy = this.policy;
     if (this.closing) {
@@ -199,7 +258,9 @@ export abstract class PolicyServer {
       raw.destroy();
       return;
     }
-    const conn: Conn = { raw, client: displayAddress(raw.remoteAddress), requests: 0, inFlight: new Set(), closing: false, ending: false };
+    this.followTimeoutPolicy();
+    const timeout = policy.timeout;
+    const conn: Conn = { raw, client: displayAddress(raw.remoteAddress), requests: 0, timeout, inFlight: new Set(), closing: false, ending: false };
     this.conns.add(conn);
     this.byRaw.set(raw, conn);
     raw.once('close', () => {
@@ -208,8 +269,8 @@ export abstract class PolicyServer {
       conn.timers?.stop();
       clearTimeout(conn.graceTimer);
     });
-    if (policy.timeout) {
-      conn.timers = new ConnectionTimers(raw, policy.timeout, {
+    if (timeout) {
+      conn.timers = new ConnectionTimers(raw, timeout, {
         processing: () => [...conn.inFlight].some((res) => res.req?.complete),
         expire: (reason) => this.onExpire(conn, reason),
       });
@@ -258,7 +319,7 @@ export abstract class PolicyServer {
     if (conn) {
       conn.requests++;
       conn.inFlight.add(res);
-      const max = policy.timeout?.requests;
+      const max = conn.timeout?.requests;
       const last = max !== undefined && conn.requests >= max;
       // node:http then sends `Connection: close` and ends the connection after this response.
       if (last || conn.closing) res.shouldKeepAlive = false;

@@ -5,6 +5,8 @@
 import * as net from 'node:net';
 import type { Session } from '../handshake/session.js';
 import { SessionCache, type SessionCacheOptions } from '../handshake/session.js';
+import type { CipherSuite } from '../ciphers/suites.js';
+import type { Certificate } from '../pki/certificate.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { Pin } from '../pki/pin.js';
 import type { TraceEvent } from '../connection/connection.js';
@@ -102,52 +104,144 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
   return ssl;
 }
 
-export class SSLServer extends net.Server {
-  readonly sessionCache?: SessionCache;
+/** The server's key and certificate chain (leaf first), as setIdentity() takes them. */
+export interface ServerIdentity {
+  key: PemInput | RsaPrivateKey;
+  passphrase?: string;
+  cert: PemInput | readonly PemInput[];
+}
 
-  constructor(options: ServerOptions, secureConnectionListener?: (socket: SSLSocket) => void) {
+/** Client certificates: ask for one (requestCert), refuse clients without a valid one (requireCert), trusting `ca`. */
+export interface ClientAuthOptions {
+  requestCert?: boolean;
+  requireCert?: boolean;
+  ca?: PemInput | readonly PemInput[];
+}
+
+/** What a new connection is set up with; replaced as a whole by the setters, never changed in place. */
+interface LiveSettings {
+  suites: readonly CipherSuite[];
+  chain: readonly Uint8Array[];
+  key: RsaPrivateKey;
+  ca: readonly Certificate[];
+  requestCert: boolean;
+  requireCert: boolean;
+}
+
+/**
+ * An SSL 3.0 listener, shaped like node:tls.Server. The suites, the identity and the client
+ * certificate settings can change while it runs (IOS changes `ip http secure-ciphersuite`,
+ * the keys and `ip http secure-client-auth` live): each connection reads them once, when it
+ * is accepted, so a handshake never mixes old and new values and open connections go on
+ * with what they started with.
+ */
+export class SSLServer extends net.Server {
+  private settings: LiveSettings;
+  private cache?: SessionCache;
+  private readonly cacheOptions: SessionCacheOptions | false | undefined;
+
+  constructor(
+    private readonly options: ServerOptions,
+    secureConnectionListener?: (socket: SSLSocket) => void,
+  ) {
     super({ pauseOnConnect: false });
     const suites = loadSuites(options.ciphers);
-    const chain = loadCertificates('cert', options.cert);
-    if (!chain.length) throw new OptionError('cert: a server needs a certificate');
-    if (options.key === undefined) throw new OptionError('key: a server needs a private key');
-    const key = loadKey(options.key, options.passphrase);
-    const ca = loadCertificates('ca', options.ca);
-    this.sessionCache = options.sessionCache === false ? undefined : new SessionCache({ ...options.sessionCache, now: options.now });
+    const { key, chain } = loadIdentity(options.key, options.cert, options.passphrase);
+    this.settings = {
+      suites,
+      chain,
+      key,
+      ca: loadCertificates('ca', options.ca),
+      requestCert: !!(options.requestCert || options.requireCert),
+      requireCert: !!options.requireCert,
+    };
+    this.cacheOptions = options.sessionCache;
+    this.cache = this.newSessionCache();
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
-    this.on('connection', (raw: net.Socket) => {
-      // An earlier 'connection' listener (access list, connection limit) may have refused it.
-      if (raw.destroyed) return;
-      let outcome: { authorized: boolean; error?: string } = { authorized: false };
-      const ssl: SSLSocket = new SSLSocket(raw, 'server', {
-        suites,
-        certificateChain: chain.map((c) => c.raw),
-        privateKey: key,
-        requestCert: options.requestCert || options.requireCert,
-        requireCert: options.requireCert,
-        certificateAuthorities: ca.map((c) => c.subject.raw),
-        sessionCache: this.sessionCache,
-        allowRenegotiation: options.allowRenegotiation,
-        verifyPeer: makePeerVerifier(
-          { ca, pins: asList(options.pin), rejectUnauthorized: options.rejectUnauthorized !== false && !!options.requireCert, purpose: 'clientAuth', now: options.now },
-          (o) => (outcome = o),
-        ),
-        random: options.random,
-        now: options.now,
-        onTrace: tracer(options.trace, 'server'),
-        handshakeTimeout: options.handshakeTimeout ?? 120_000,
-      });
-      ssl.once('secure', () => {
-        ssl.authorized = outcome.authorized;
-        ssl.authorizationError = outcome.error ?? (ssl.getPeerCertificateChain().length ? undefined : 'client sent no certificate');
-        this.emit('secureConnection', ssl);
-      });
-      ssl.on('error', (err) => this.emit('tlsClientError', err, ssl));
-      // As node:tls.Server does: key log lines of every connection, emitted during its handshake.
-      ssl.on('keylog', (line: Buffer) => this.emit('keylog', line, ssl));
-      ssl.startHandshake();
-    });
+    this.on('connection', (raw: net.Socket) => this.onConnection(raw));
   }
+
+  /** Resumable sessions of this server; a new cache after a change of identity or client authentication. */
+  get sessionCache(): SessionCache | undefined {
+    return this.cache;
+  }
+
+  /** The suites new connections may negotiate, in server preference order. */
+  get suites(): readonly CipherSuite[] {
+    return this.settings.suites;
+  }
+
+  /** Suites for new connections (as the `ciphers` option); a bad list throws and changes nothing. */
+  setSuites(ciphers: string | readonly string[] | undefined): void {
+    this.settings = { ...this.settings, suites: loadSuites(ciphers) };
+  }
+
+  /**
+   * Key and certificate chain for new connections. Cached sessions are dropped: they were
+   * set up under the old key, which may be replaced because it is no longer safe.
+   */
+  setIdentity(identity: ServerIdentity): void {
+    const { key, chain } = loadIdentity(identity.key, identity.cert, identity.passphrase);
+    this.settings = { ...this.settings, key, chain };
+    this.cache = this.newSessionCache();
+  }
+
+  /**
+   * Client certificate settings for new connections. Cached sessions are dropped, so that no
+   * client resumes past a check it was never put through (a new CA, a certificate now required).
+   */
+  setClientAuth(auth: ClientAuthOptions): void {
+    const ca = loadCertificates('ca', auth.ca);
+    this.settings = { ...this.settings, ca, requestCert: !!(auth.requestCert || auth.requireCert), requireCert: !!auth.requireCert };
+    this.cache = this.newSessionCache();
+  }
+
+  private newSessionCache(): SessionCache | undefined {
+    return this.cacheOptions === false ? undefined : new SessionCache({ ...this.cacheOptions, now: this.options.now });
+  }
+
+  private onConnection(raw: net.Socket): void {
+    // An earlier 'connection' listener (access list, connection limit) may have refused it.
+    if (raw.destroyed) return;
+    const options = this.options;
+    const live = this.settings;
+    let outcome: { authorized: boolean; error?: string } = { authorized: false };
+    const ssl: SSLSocket = new SSLSocket(raw, 'server', {
+      suites: live.suites,
+      certificateChain: live.chain,
+      privateKey: live.key,
+      requestCert: live.requestCert,
+      requireCert: live.requireCert,
+      certificateAuthorities: live.ca.map((c) => c.subject.raw),
+      sessionCache: this.cache,
+      allowRenegotiation: options.allowRenegotiation,
+      verifyPeer: makePeerVerifier(
+        { ca: live.ca, pins: asList(options.pin), rejectUnauthorized: options.rejectUnauthorized !== false && live.requireCert, purpose: 'clientAuth', now: options.now },
+        (o) => (outcome = o),
+      ),
+      random: options.random,
+      now: options.now,
+      onTrace: tracer(options.trace, 'server'),
+      handshakeTimeout: options.handshakeTimeout ?? 120_000,
+    });
+    ssl.once('secure', () => {
+      ssl.authorized = outcome.authorized;
+      ssl.authorizationError = outcome.error ?? (ssl.getPeerCertificateChain().length ? undefined : 'client sent no certificate');
+      this.emit('secureConnection', ssl);
+    });
+    ssl.on('error', (err) => this.emit('tlsClientError', err, ssl));
+    // As node:tls.Server does: key log lines of every connection, emitted during its handshake.
+    ssl.on('keylog', (line: Buffer) => this.emit('keylog', line, ssl));
+    ssl.startHandshake();
+  }
+}
+
+/** Parses a server identity; throws OptionError (naming the option) before anything is replaced. */
+function loadIdentity(key: ServerOptions['key'], cert: ServerOptions['cert'], passphrase: string | undefined): { key: RsaPrivateKey; chain: Uint8Array[] } {
+  const chain = loadCertificates('cert', cert);
+  if (!chain.length) throw new OptionError('cert: a server needs a certificate');
+  if (key === undefined) throw new OptionError('key: a server needs a private key');
+  return { key: loadKey(key, passphrase), chain: chain.map((c) => c.raw) };
 }
 
 export function createServer(options: ServerOptions, secureConnectionListener?: (socket: SSLSocket) => void): SSLServer {

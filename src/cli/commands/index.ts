@@ -5,6 +5,7 @@ import { selfsignCommand } from './selfsign.js';
 import { x509Command } from './x509.js';
 import { serveCommand } from './serve.js';
 import { getCommand } from './get.js';
+import { consoleCommand } from './console.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -12,4 +13,5 @@ export const COMMANDS: readonly Command[] = [
   x509Command,
   serveCommand,
   getCommand,
+  consoleCommand,
 ];

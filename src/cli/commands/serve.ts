@@ -27,11 +27,17 @@ import { statusPage } from '../../http/status-page.js';
 import { loadSuites } from '../../socket/options.js';
 import { textTracer } from '../../trace/text-trace.js';
 import { fingerprint, parseCertificates } from '../../pki/x509.js';
+import { serveFromConfig } from './serve-config.js';
 
-const USAGE = `ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
+const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F]
+       ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
            [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--trace]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
+  --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
+                   ip http secure-port, ip http secure-ciphersuite, access-list...; see
+                   'ssl3 console'); keys and certificates live in the data directory;
+                   SIGHUP reloads the file
   --port N         secure port: 443 or 1025..65535 (default 4433, or 443 as root)
   --bind ADDR      address to listen on (default 0.0.0.0)
   --root DIR       serve files from DIR (default: a page describing the connection)
@@ -155,10 +161,16 @@ export const serveCommand: Command = {
           'auth-password': { type: 'string' },
           'auth-users': { type: 'string' },
           'access-log': { type: 'string' },
+          config: { type: 'string' },
         },
         strict: true,
       }),
     );
+    if (values.config !== undefined) {
+      const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog'].includes(k));
+      if (clash.length) throw new UsageError(`--config takes the server settings from the file; --${clash[0]} cannot be combined with it`);
+      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog }, io);
+    }
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const port = checkSecurePort(values.port, isRoot ? 443 : 4433);
     const bind = values.bind ?? '0.0.0.0';

@@ -1,0 +1,103 @@
+/**
+ * `ssl3 serve --config FILE`: run the HTTP and HTTPS servers an IOS startup-config describes,
+ * unattended. A config with a bad line is refused as a whole, with every bad line shown the
+ * way IOS shows it (`% Invalid input detected at '^' marker.` under the line), and nothing
+ * starts. Keys and certificates come from the data directory; when the config needs an HTTPS
+ * identity and there is none, one is generated and kept there (keys only: the config file is
+ * the user's and is never rewritten). SIGHUP reloads the file and applies it live; a reload
+ * with errors keeps the running configuration.
+ */
+import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { UsageError, type CliIo } from '../command.js';
+import { defaultConfig } from '../../config/model.js';
+import { formatLoadErrors, loadConfig } from '../../config/loader.js';
+import type { Router } from '../../config/runtime.js';
+import { listeningLines, openDevice } from './device.js';
+
+/** A key log sink appending to FILE (created 0600 now, so a bad path fails before anything starts). */
+export function keylogAppender(path: string | undefined): ((line: Buffer) => void) | undefined {
+  if (path === undefined) return undefined;
+  try {
+    closeSync(openSync(path, 'a', 0o600));
+  } catch (e) {
+    throw new UsageError(`--keylog ${path}: ${(e as Error).message}`, 1);
+  }
+  return (line) => appendFileSync(path, line, { mode: 0o600 });
+}
+
+/** Reloads the file into the running configuration; with errors the running one is kept. */
+async function reload(router: Router, file: string, io: CliIo): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    io.stderr(`ssl3 serve: reload: ${file}: ${(e as Error).message}; the running configuration is kept\n`);
+    return;
+  }
+  const before = { ...router.config };
+  Object.assign(router.config, defaultConfig());
+  const errors = await loadConfig(text, router);
+  if (errors.length) {
+    Object.assign(router.config, before);
+    io.stderr(formatLoadErrors(file, errors));
+    io.stderr(`ssl3 serve: reload: ${file} has errors; the running configuration is kept\n`);
+    return;
+  }
+  await router.apply();
+  io.stderr(`ssl3 serve: reloaded ${file}\n`);
+  for (const line of listeningLines(router)) io.stdout(line);
+}
+
+export interface ConfiguredServeOptions {
+  configFile: string;
+  dataDir: string;
+  bind?: string;
+  keylog?: string;
+}
+
+export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Promise<number> {
+  const device = await openDevice({
+    dataDir: o.dataDir,
+    bind: o.bind,
+    configFile: o.configFile,
+    print: (t) => io.stderr(t),
+    keylog: keylogAppender(o.keylog),
+  });
+  const router = device.router;
+  if (device.errors) {
+    io.stderr(device.errors);
+    await router.close();
+    throw new UsageError(`${o.configFile}: the configuration has errors; nothing was started`, 1);
+  }
+  const { server, secureServer } = router.config.http;
+  if (!server && !secureServer) {
+    await router.close();
+    throw new UsageError(`${o.configFile}: neither 'ip http server' nor 'ip http secure-server' is configured; nothing to serve`, 1);
+  }
+  const generated = router.keys.keys.length === 0;
+  await router.apply();
+  const lines = listeningLines(router);
+  if ((secureServer && !router.addresses().https) || (server && !router.addresses().http)) {
+    await router.close();
+    throw new UsageError('a server could not start (see the % line above)', 1);
+  }
+  // A generated identity must survive a restart, or pinned fingerprints would break.
+  if (generated && router.keys.keys.length) await router.saveKeys();
+  for (const line of lines) io.stdout(line);
+
+  await new Promise<void>((resolve) => {
+    const onHup = () => void reload(router, o.configFile, io);
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.off('SIGHUP', onHup);
+      io.stderr('ssl3: shutting down\n');
+      void router.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGHUP', onHup);
+  });
+  return 0;
+}

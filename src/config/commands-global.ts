@@ -1,0 +1,128 @@
+/**
+ * Global configuration commands outside `ip http` and `crypto` (../shared/CONFIG.md): the
+ * names that make the FQDN of keys and certificates (`hostname`, `ip domain-name`, guide
+ * steps 3-4), the passwords `ip http authentication` checks (`enable secret|password`,
+ * `username`), and the standard access lists `ip http access-class` applies.
+ */
+import { parseAccessListCommand } from '../http/access-list.js';
+import { CommandError } from './context.js';
+import { arg, kw, num, type Args } from './grammar.js';
+import { DEFAULT_HOSTNAME } from './model.js';
+import { parseStoredPassword } from './password.js';
+import type { CommandNode, Session } from './commands.js';
+
+// IOS: letters, digits and hyphens, starting with a letter and ending with a letter or digit (RFC 1123 label, 63 at most).
+const HOSTNAME = /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+function hostname(s: Session, a: Args): void {
+  const name = a.str('name');
+  if (!HOSTNAME.test(name)) throw new CommandError('% Hostname contains one or more illegal characters.');
+  s.ctx.config.hostname = name;
+}
+
+function domainName(s: Session, a: Args): void {
+  const name = a.str('domain');
+  // The domain ends up in certificate names: keep to what DNS allows.
+  if (!DOMAIN.test(name)) throw new CommandError('% Domain name contains one or more illegal characters.');
+  s.ctx.config.domainName = name.replace(/\.$/, '');
+}
+
+const noDomainName = (s: Session): void => void (s.ctx.config.domainName = undefined);
+
+const DOMAIN_ARG = [arg<Session>('word', 'domain', 'Default domain name', { run: domainName })];
+
+/** The type digits IOS offers after `password` and `secret`; password.ts says which it takes. */
+type PasswordType = '0' | '5' | '7' | '8' | '9';
+const TYPE_HELP: Readonly<Record<PasswordType, string>> = {
+  '0': 'Specifies an UNENCRYPTED password will follow',
+  '5': 'Specifies an ENCRYPTED secret will follow',
+  '7': 'Specifies a HIDDEN password will follow',
+  '8': 'Specifies a PBKDF2 hashed secret will follow',
+  '9': 'Specifies a SCRYPT hashed secret will follow',
+};
+const PASSWORD_TYPES: readonly PasswordType[] = ['0', '7'];
+const SECRET_TYPES: readonly PasswordType[] = ['0', '5', '8', '9'];
+
+/** `[TYPE] LINE` after `password` or `secret`: the type keyword, then the text. */
+function passwordText(types: readonly PasswordType[], help: string, run: (s: Session, a: Args) => void): CommandNode[] {
+  const text = arg<Session>('line', 'text', help, { run });
+  return [...types.map((t) => kw<Session>(t, TYPE_HELP[t], { name: 'type', children: [text] })), text];
+}
+
+const storedPassword = (kind: 'secret' | 'password', a: Args) => parseStoredPassword(kind, a.get('type'), a.str('text'));
+
+const ENABLE: CommandNode = kw('enable', 'Modify enable password parameters', [
+  kw('password', 'Assign the privileged level password', {
+    no: (s) => void (s.ctx.config.enablePassword = undefined),
+    children: passwordText(PASSWORD_TYPES, "The UNENCRYPTED (cleartext) 'enable' password", (s, a) => void (s.ctx.config.enablePassword = storedPassword('password', a))),
+  }),
+  kw('secret', 'Assign the privileged level secret', {
+    no: (s) => void (s.ctx.config.enableSecret = undefined),
+    children: passwordText(SECRET_TYPES, "The UNENCRYPTED (cleartext) 'enable' secret", (s, a) => void (s.ctx.config.enableSecret = storedPassword('secret', a))),
+  }),
+]);
+
+/** IOS's privilege level when `username` does not give one. */
+const DEFAULT_PRIVILEGE = 1;
+
+function username(s: Session, a: Args): void {
+  const name = a.str('user');
+  const kind = a.str('kind') as 'secret' | 'password';
+  s.ctx.config.users.set(name, { name, privilege: a.optNum('level') ?? DEFAULT_PRIVILEGE, password: storedPassword(kind, a) });
+}
+
+const CREDENTIALS: readonly CommandNode[] = [
+  kw('password', 'Specify the password for the user', { name: 'kind', children: passwordText(PASSWORD_TYPES, 'The UNENCRYPTED (cleartext) user password', username) }),
+  kw('secret', 'Specify the secret for the user', { name: 'kind', children: passwordText(SECRET_TYPES, 'The UNENCRYPTED (cleartext) user secret', username) }),
+];
+
+const USERNAME: CommandNode = kw('username', 'Establish User Name Authentication', [
+  arg('word', 'user', 'User name', {
+    no: (s, a) => void s.ctx.config.users.delete(a.str('user')),
+    children: [kw('privilege', 'Set user privilege level', [num('level', 0, 15, 'User privilege level', CREDENTIALS)]), ...CREDENTIALS],
+  }),
+]);
+
+function accessList(s: Session, a: Args): void {
+  const n = a.num('list');
+  const source = a.has('any') ? 'any' : a.has('host') ? `host ${a.str('host-address')}` : [a.str('address'), a.get('wildcard')].filter(Boolean).join(' ');
+  // access-list.ts owns what an entry means (wildcard bits cleared from the address, as IOS stores it).
+  const { entry } = parseAccessListCommand(`access-list ${n} ${a.str('action')} ${source}`);
+  const list = s.ctx.config.accessLists.get(n);
+  if (list) list.push(entry);
+  else s.ctx.config.accessLists.set(n, [entry]);
+}
+
+const ACCESS_SOURCE: readonly CommandNode[] = [
+  arg('ipv4', 'address', 'Address to match', { run: accessList, children: [arg('ipv4', 'wildcard', 'Wildcard bits', { run: accessList })] }),
+  kw('any', 'Any source host', { run: accessList }),
+  kw('host', 'A single host address', [arg('ipv4', 'host-address', 'Host address', { run: accessList })]),
+];
+
+const ACCESS_ACTIONS: readonly CommandNode[] = [
+  kw('deny', 'Specify packets to reject', { name: 'action', children: ACCESS_SOURCE }),
+  kw('permit', 'Specify packets to forward', { name: 'action', children: ACCESS_SOURCE }),
+];
+
+// `no access-list N` removes the whole list, whatever follows N (as IOS does).
+const removeList = (s: Session, a: Args): void => void s.ctx.config.accessLists.delete(a.num('list'));
+
+const ACCESS_LIST: CommandNode = kw('access-list', 'Add an access list entry', [
+  num('list', 1, 99, 'IP standard access list', { no: removeList, children: ACCESS_ACTIONS }),
+  num('list', 1300, 1999, 'IP standard access list (expanded range)', { no: removeList, children: ACCESS_ACTIONS }),
+]);
+
+export const GLOBAL_COMMANDS: readonly CommandNode[] = [
+  ACCESS_LIST,
+  ENABLE,
+  kw('hostname', "Set system's network name", {
+    no: (s) => void (s.ctx.config.hostname = DEFAULT_HOSTNAME),
+    children: [arg('word', 'name', "This system's network name", { run: hostname })],
+  }),
+  kw('ip', 'Global IP configuration subcommands', [
+    kw('domain', 'IP DNS Resolver', [kw('name', 'Define the default domain name', { no: noDomainName, children: DOMAIN_ARG })]),
+    kw('domain-name', 'Define the default domain name', { no: noDomainName, children: DOMAIN_ARG }),
+  ]),
+  USERNAME,
+];

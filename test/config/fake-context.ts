@@ -1,0 +1,67 @@
+/**
+ * A ConfigContext for the config layer's tests: a real RunningConfig and KeyRing, output kept
+ * as text, and every outside action (keys, save, apply) recorded instead of done. Keys are
+ * real but small, so show commands that read them work without waiting for 2048-bit primes.
+ */
+import type { ConfigContext, RuntimeStatus } from '../../src/config/context.js';
+import { defaultConfig, emptyKeyRing, fqdn, type KeyRing, type RunningConfig } from '../../src/config/model.js';
+import { nodeRsaKey } from '../helpers/keys.js';
+
+export type FakeCall = { readonly kind: 'generateKeys'; readonly usageKeys: boolean; readonly modulus: number } | { readonly kind: 'save' } | { readonly kind: 'apply' };
+
+export class FakeContext implements ConfigContext {
+  readonly config: RunningConfig = defaultConfig();
+  readonly keys: KeyRing = emptyKeyRing();
+  readonly calls: FakeCall[] = [];
+  /** Everything printed, not yet taken. */
+  output = '';
+  /** What `show startup-config` reads; save() stores a marker text here. */
+  startup: string | undefined;
+  /** When set, apply() throws it (a server that cannot listen). */
+  applyError: Error | undefined;
+
+  print(text: string): void {
+    this.output += text;
+  }
+
+  /** The output so far, cleared. */
+  take(): string {
+    const out = this.output;
+    this.output = '';
+    return out;
+  }
+
+  async generateKeys(options: { usageKeys: boolean; modulus: number }): Promise<void> {
+    this.calls.push({ kind: 'generateKeys', ...options });
+    const name = fqdn(this.config);
+    const generatedAt = new Date();
+    const usages = options.usageKeys ? (['signature', 'encryption'] as const) : (['general'] as const);
+    this.keys.keys = usages.map((usage) => ({ name, usage, key: nodeRsaKey(512), generatedAt }));
+    await Promise.resolve();
+  }
+
+  async save(): Promise<void> {
+    this.calls.push({ kind: 'save' });
+    this.startup = `hostname ${this.config.hostname}\nend\n`;
+    await Promise.resolve();
+  }
+
+  async readStartupConfig(): Promise<string | undefined> {
+    return Promise.resolve(this.startup);
+  }
+
+  async apply(): Promise<void> {
+    this.calls.push({ kind: 'apply' });
+    if (this.applyError) throw this.applyError;
+    await Promise.resolve();
+  }
+
+  status(): RuntimeStatus {
+    return {};
+  }
+
+  /** How many times a kind of call was made. */
+  count(kind: FakeCall['kind']): number {
+    return this.calls.filter((c) => c.kind === kind).length;
+  }
+}
