@@ -17,7 +17,6 @@
  *
  * Keys and certificates live in the KeyRing; save() writes it with the startup-config.
  */
-import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceEvent } from '../connection/connection.js';
@@ -141,15 +140,11 @@ export class Router implements ConfigContext {
 
   /**
    * Keys and certificates only, for a device whose configuration comes from a file that is
-   * the user's (`ssl3 serve --config`): the startup-config in the data directory is written
-   * back as it was, so a generated identity survives a restart without the file changing.
+   * the user's (`ssl3 serve --config`): the startup-config in the data directory is left as
+   * it is, and a generated identity survives a restart.
    */
   async saveKeys(): Promise<void> {
-    // DataDirectory saves keys only together with a startup-config: the one on disk is saved
-    // again unchanged, and where there was none, the placeholder is removed again.
-    const text = await this.store.readStartupConfig();
-    await this.store.save(text ?? renderConfig(defaultConfig()), this.keys);
-    if (text === undefined) await rm(this.store.startupConfigPath, { force: true });
+    await this.store.save(undefined, this.keys);
   }
 
   readStartupConfig(): Promise<string | undefined> {

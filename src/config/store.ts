@@ -311,8 +311,11 @@ export class DataDirectory {
   /**
    * `copy running-config startup-config`: the configuration text, keys and certificates.
    * The ring is read when the call is made; later changes to it are the next save's.
+   * Without a text (undefined) the keys and certificates are saved and the startup-config is
+   * left as it is: `ssl3 serve --config` keeps an identity it generated, but never rewrites
+   * the configuration, which is the user's file.
    */
-  save(configText: string, ring: KeyRing): Promise<void> {
+  save(configText: string | undefined, ring: KeyRing): Promise<void> {
     let plan: ReturnType<DataDirectory['plan']>;
     try {
       plan = this.plan(ring);
@@ -356,7 +359,7 @@ export class DataDirectory {
     return { pairs, trustpointFiles, meta };
   }
 
-  private async write(configText: string, plan: { pairs: PlannedPair[]; trustpointFiles: Planned[]; meta: Metadata }): Promise<void> {
+  private async write(configText: string | undefined, plan: { pairs: PlannedPair[]; trustpointFiles: Planned[]; meta: Metadata }): Promise<void> {
     await fsp.mkdir(this.dir, { recursive: true, mode: DIR_MODE });
     const metaPath = join(this.dir, METADATA);
 
@@ -384,7 +387,7 @@ export class DataDirectory {
     for (const f of plan.trustpointFiles) await this.writeIfChanged(f);
     await this.writeIfChanged({ path: metaPath, text: metadataText(plan.meta), mode: CERT_MODE });
 
-    await this.put({ path: this.startupConfigPath, text: configText, mode: CONFIG_MODE });
+    if (configText !== undefined) await this.put({ path: this.startupConfigPath, text: configText, mode: CONFIG_MODE });
 
     // The new state is complete: what it does not name goes. Certificates before their keys.
     const keep = new Set([...plan.pairs.flatMap((p) => [p.key.path, ...(p.cert ? [p.cert.path] : [])]), ...plan.trustpointFiles.map((f) => f.path)]);
