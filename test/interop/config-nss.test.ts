@@ -3,12 +3,17 @@
  * HTTPS server a startup-config describes, and NSS's tstclnt sees exactly what the config says:
  * only the suites of `ip http secure-ciphersuite` complete a handshake, and a client the access
  * list denies is refused before any SSL byte. A SIGHUP reload applies a changed access list to
- * the running server without a restart.
+ * the running server without a restart. With usage keys (`crypto key generate rsa usage-keys`)
+ * the handshake runs on the encryption key, and NSS verifies its certificate up to the
+ * signature key's.
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type IdentityFiles } from '../helpers/identity.js';
+import { generateKeyPairs, selfSignedCertificates } from '../../src/config/keyring.js';
+import { DataDirectory } from '../../src/config/store.js';
+import { certificateToPem } from '../../src/pki/x509.js';
 import { Daemon, HOST, SUITES, findTools, freePort, makeNssDb, nssAddCert, removeTempDirs, run, sleep, tempDir } from './nss-helpers.js';
 
 const tools = findTools({ tstclnt: 'libnss3-tools', certutil: 'libnss3-tools' });
@@ -100,5 +105,43 @@ describe.skipIf(!tools)('ssl3 serve --config against NSS tstclnt', () => {
     while (!serve.output.slice(mark).includes('reloaded')) await sleep(25);
     const admitted = await fetch('n');
     expect(admitted.stdout).toMatch(/^HTTP\/1\.1 200 OK/m);
+  });
+});
+
+describe.skipIf(!tools)('ssl3 serve --config with usage keys, against NSS tstclnt', () => {
+  const t = tools!;
+  const dir = tempDir('ssl3-config-usage-');
+  const dataDir = join(dir, 'data');
+  let serve: Daemon;
+  let port: number;
+  let db: string;
+
+  beforeAll(async () => {
+    // `crypto key generate rsa usage-keys`, saved as `write memory` saves it.
+    const keys = generateKeyPairs('127.0.0.1', { usageKeys: true, modulus: 1024 });
+    const ring = { keys, certificates: selfSignedCertificates(keys, '127.0.0.1') };
+    await new DataDirectory(dataDir).save(undefined, ring);
+    const signature = ring.certificates.find((c) => c.usage === 'signature')!;
+    writeFileSync(join(dir, 'signature.pem'), certificateToPem(signature.certificate));
+    db = makeNssDb(t.certutil, 'tstclnt-usage');
+    // The client trusts the signature certificate as the CA of the encryption one.
+    nssAddCert(t.certutil, db, 'device-signature', join(dir, 'signature.pem'), 'C,,');
+    port = await freePort();
+    writeFileSync(join(dir, 'startup-config'), ['ip http secure-server', `ip http secure-port ${port}`, 'end', ''].join('\n'));
+    serve = new Daemon(process.execPath, ['--import', 'tsx', cli, 'serve', '--config', join(dir, 'startup-config'), '--data-dir', dataDir, '--bind', HOST]);
+    await serve.waitFor(/serving HTTPS over SSL 3\.0/, 30_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await serve?.stop('SIGTERM');
+    removeTempDirs([dir]);
+  });
+
+  it('completes the handshake with the encryption key and a chain NSS verifies to the signature certificate', async () => {
+    const r = await run(t.tstclnt, ['-h', HOST, '-p', String(port), '-d', db, '-V', 'ssl3:ssl3', '-c', 'n'], {
+      input: 'GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n',
+      timeoutMs: 20_000,
+    });
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK/m);
   });
 });
