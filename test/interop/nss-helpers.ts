@@ -311,9 +311,16 @@ export interface FetchResult {
 
 /**
  * Our client: connect, send `request`, read until the server closes. Bounded by timeoutMs;
- * never rejects (the result carries the error).
+ * never rejects (the result carries the error). `onSecure` replaces the plain "send once the
+ * handshake is done" with a script of its own (renegotiate first, say), calling `send` when
+ * the request should go.
  */
-export async function fetchOver(options: ConnectOptions, request: string | Buffer, timeoutMs = 15_000): Promise<FetchResult> {
+export async function fetchOver(
+  options: ConnectOptions,
+  request: string | Buffer,
+  timeoutMs = 15_000,
+  onSecure: (socket: SSLSocket, send: () => void) => void = (_socket, send) => send(),
+): Promise<FetchResult> {
   const keylog: string[] = [];
   const trace: TraceEvent[] = [];
   const socket = connect({ host: HOST, ...options, trace: (e) => trace.push(e) });
@@ -329,7 +336,7 @@ export async function fetchOver(options: ConnectOptions, request: string | Buffe
       clearTimeout(timer);
       resolve();
     };
-    socket.once('secureConnect', () => socket.write(request));
+    socket.once('secureConnect', () => onSecure(socket, () => socket.write(request)));
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', (e: Error) => {
       error ??= e;

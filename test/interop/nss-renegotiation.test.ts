@@ -8,6 +8,7 @@ import { makeIdentity, type IdentityFiles, P12_PASSWORD } from '../helpers/ident
 import {
   Daemon,
   HOST,
+  fetchOver,
   findTools,
   freePort,
   makeNssDb,
@@ -18,12 +19,13 @@ import {
   sleep,
   startHttpServer,
   waitForPort,
+  type FetchResult,
   type HttpTestServer,
   type RunResult,
 } from './nss-helpers.js';
 import { once } from 'node:events';
 import type * as net from 'node:net';
-import { connect, createServer, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
+import { createServer, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
 import type { TraceEvent } from '../../src/connection/connection.js';
 import { HandshakeType, RENEGOTIATION_INFO_EXTENSION, decodeClientHello, decodeServerHello } from '../../src/handshake/messages.js';
 import { concatBytes } from '../../src/util/bytes.js';
@@ -39,44 +41,21 @@ const renegotiationInfo = (extensions: readonly { type: number; data: Uint8Array
   extensions.filter((e) => e.type === RENEGOTIATION_INFO_EXTENSION).map((e) => Buffer.from(e.data).toString('hex'));
 const infoHex = (data: Uint8Array) => Buffer.from([data.length, ...data]).toString('hex');
 
-interface RenegotiatedFetch {
-  response: string;
+interface RenegotiatedFetch extends FetchResult {
   renegotiated: number;
-  error?: Error;
-  trace: TraceEvent[];
 }
 
 /** Our client: handshake, renegotiate once, then send the request and read until the server closes. */
 async function fetchRenegotiated(port: number, ca: string, timeoutMs = 15_000): Promise<RenegotiatedFetch> {
-  const trace: TraceEvent[] = [];
-  const socket = connect({ host: HOST, port, ca, servername: 'localhost', ciphers: '3des-ede-cbc-sha', trace: (e) => trace.push(e) });
-  const chunks: Buffer[] = [];
   let renegotiated = 0;
-  let error: Error | undefined;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      error ??= new Error(`no complete exchange within ${timeoutMs} ms`);
-      resolve();
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    socket.once('secureConnect', () => socket.renegotiate());
+  const r = await fetchOver({ port, ca, servername: 'localhost', ciphers: '3des-ede-cbc-sha' }, REQUEST, timeoutMs, (socket, send) => {
     socket.on('renegotiated', () => {
       renegotiated++;
-      socket.write(REQUEST);
+      send();
     });
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('error', (e: Error) => {
-      error ??= e;
-      finish();
-    });
-    socket.once('end', finish);
-    socket.once('close', finish);
+    socket.renegotiate();
   });
-  socket.destroy();
-  return { response: Buffer.concat(chunks).toString('latin1'), renegotiated, error, trace };
+  return { ...r, renegotiated };
 }
 
 interface RenegotiatingServer {
