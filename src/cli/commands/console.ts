@@ -14,12 +14,13 @@ import { Console } from '../../config/console.js';
 import { openDevice } from './device.js';
 import { keylogAppender } from './serve-config.js';
 
-const USAGE = `ssl3 console [--config FILE] [--data-dir DIR] [--bind ADDR] [--keylog F]
+const USAGE = `ssl3 console [--config FILE] [--data-dir DIR] [--bind ADDR] [--keylog F] [--trace]
   --config FILE    load FILE instead of the data directory's startup-config
   --data-dir DIR   keys, certificates and startup-config (default ./.ssl3); 'write memory'
                    saves there
   --bind ADDR      address the servers listen on (default 0.0.0.0)
   --keylog F       append NSS key log lines (CLIENT_RANDOM ...) to F: secrets, for Wireshark
+  --trace          print every record and handshake message of HTTPS connections to stderr
  Commands are the IOS ones: enable, configure terminal, ip http secure-server, show ip http
  server status, copy running-config startup-config... Type ? for help at any point.`;
 
@@ -99,7 +100,7 @@ export const consoleCommand: Command = {
     const { values } = parseFlags(() =>
       parseArgs({
         args: argv,
-        options: { config: { type: 'string' }, 'data-dir': { type: 'string' }, bind: { type: 'string' }, keylog: { type: 'string' } },
+        options: { config: { type: 'string' }, 'data-dir': { type: 'string' }, bind: { type: 'string' }, keylog: { type: 'string' }, trace: { type: 'boolean' } },
         strict: true,
       }),
     );
@@ -109,6 +110,7 @@ export const consoleCommand: Command = {
       configFile: values.config,
       print: (t) => io.stdout(t),
       keylog: keylogAppender(values.keylog),
+      trace: values.trace,
     });
     if (device.errors) io.stdout(device.errors);
     const router = device.router;

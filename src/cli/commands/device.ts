@@ -20,6 +20,8 @@ export interface DeviceOptions {
   configFile?: string;
   print: (text: string) => void;
   keylog?: (line: Buffer) => void;
+  /** Print every record and handshake message of HTTPS connections to stderr. */
+  trace?: boolean;
 }
 
 export interface OpenedDevice {
@@ -43,7 +45,7 @@ async function readConfig(path: string): Promise<string> {
 export async function openDevice(o: DeviceOptions): Promise<OpenedDevice> {
   let router: Router;
   try {
-    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog });
+    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog, trace: o.trace });
   } catch (e) {
     throw new UsageError(`--data-dir ${o.dataDir}: ${(e as Error).message}`, 1);
   }

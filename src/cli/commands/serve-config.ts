@@ -54,6 +54,7 @@ export interface ConfiguredServeOptions {
   dataDir: string;
   bind?: string;
   keylog?: string;
+  trace?: boolean;
 }
 
 export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Promise<number> {
@@ -63,6 +64,7 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
     configFile: o.configFile,
     print: (t) => io.stderr(t),
     keylog: keylogAppender(o.keylog),
+    trace: o.trace,
   });
   const router = device.router;
   if (device.errors) {

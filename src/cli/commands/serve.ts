@@ -29,7 +29,7 @@ import { textTracer } from '../../trace/text-trace.js';
 import { fingerprint, parseCertificates } from '../../pki/x509.js';
 import { serveFromConfig } from './serve-config.js';
 
-const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F]
+const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--trace]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
            [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--trace]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
@@ -167,9 +167,9 @@ export const serveCommand: Command = {
       }),
     );
     if (values.config !== undefined) {
-      const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog'].includes(k));
+      const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog', 'trace'].includes(k));
       if (clash.length) throw new UsageError(`--config takes the server settings from the file; --${clash[0]} cannot be combined with it`);
-      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog }, io);
+      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog, trace: values.trace }, io);
     }
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const port = checkSecurePort(values.port, isRoot ? 443 : 4433);
