@@ -86,9 +86,8 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
   }
   // A generated identity must survive a restart, or pinned fingerprints would break.
   if (generated && router.keys.keys.length) await router.saveKeys();
-  for (const line of lines) io.stdout(line);
-
-  await new Promise<void>((resolve) => {
+  // Signal handlers go in before the listening line: whoever reads that line may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const onHup = () => void reload(router, o.configFile, io);
     const stop = () => {
       process.off('SIGINT', stop);
@@ -101,5 +100,7 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
     process.on('SIGTERM', stop);
     process.on('SIGHUP', onHup);
   });
+  for (const line of lines) io.stdout(line);
+  await stopped;
   return 0;
 }

@@ -228,13 +228,8 @@ export const serveCommand: Command = {
     const addr = server.address() as AddressInfo;
     const fp = fingerprint(parseCertificates(certPem)[0], 'sha256');
     const host = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);
-    io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${host(addr)}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
-    if (plain) {
-      const a = plain.address() as AddressInfo;
-      io.stdout(`ssl3: serving plain HTTP on http://${host(a)}:${a.port}/\n`);
-    }
-
-    await new Promise<void>((resolve) => {
+    // Signal handlers go in before the listening line: whoever reads that line may signal at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -247,6 +242,12 @@ export const serveCommand: Command = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${host(addr)}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
+    if (plain) {
+      const a = plain.address() as AddressInfo;
+      io.stdout(`ssl3: serving plain HTTP on http://${host(a)}:${a.port}/\n`);
+    }
+    await stopped;
     return 0;
   },
 };
