@@ -7,7 +7,7 @@
  */
 import { unsafe } from '@noble/ciphers/aes.js';
 import type { CbcEngine } from './types.js';
-import { checkBlocks, checkIv, checkKey } from './check.js';
+import { checkBlocks, checkIv, checkKey, checkOutput } from './check.js';
 
 function u32le(b: Uint8Array, o: number): number {
   return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
@@ -36,10 +36,11 @@ export class Aes implements CbcEngine {
     this.encKey = unsafe.expandKeyLE(this.key);
   }
 
-  encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
+  /** `out` may be `data` (in place): each block is read whole before it is written. */
+  encryptCbc(data: Uint8Array, iv: Uint8Array, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
     checkIv('AES', iv, 16);
     checkBlocks('AES-CBC', data, 16);
-    const out = new Uint8Array(data.length);
+    checkOutput('AES-CBC', data, out);
     const xk = this.encKey;
     let c0 = u32le(iv, 0);
     let c1 = u32le(iv, 4);
@@ -59,12 +60,12 @@ export class Aes implements CbcEngine {
     return out;
   }
 
-  decryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
+  decryptCbc(data: Uint8Array, iv: Uint8Array, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
     checkIv('AES', iv, 16);
     checkBlocks('AES-CBC', data, 16);
+    checkOutput('AES-CBC', data, out);
     // The decryption schedule is only needed by the receiving direction: build it lazily.
     const xk = (this.decKey ??= unsafe.expandKeyDecLE(this.key));
-    const out = new Uint8Array(data.length);
     let p0 = u32le(iv, 0);
     let p1 = u32le(iv, 4);
     let p2 = u32le(iv, 8);

@@ -5,7 +5,7 @@
  * open to BEAST-style attacks; peers such as NSS counter with 1/n-1 record splitting.
  */
 import type { BulkCipher, CbcEngine, CipherDirection } from './types.js';
-import { checkBlocks, checkIv } from './check.js';
+import { checkBlocks, checkIv, checkOutput } from './check.js';
 
 export class CbcCipher implements BulkCipher {
   readonly kind = 'block';
@@ -22,17 +22,20 @@ export class CbcCipher implements BulkCipher {
     this.iv = iv.slice();
   }
 
-  update(data: Uint8Array): Uint8Array {
+  update(data: Uint8Array, out?: Uint8Array): Uint8Array {
     checkBlocks('CBC', data, this.blockSize);
-    if (data.length === 0) return new Uint8Array(0);
+    checkOutput('CBC', data, out);
+    if (data.length === 0) return out ?? new Uint8Array(0);
     const bs = this.blockSize;
     if (this.direction === 'encrypt') {
-      const out = this.engine.encryptCbc(data, this.iv);
-      this.iv = out.slice(out.length - bs);
-      return out;
+      const result = this.engine.encryptCbc(data, this.iv, out);
+      this.iv = result.slice(result.length - bs);
+      return result;
     }
-    const out = this.engine.decryptCbc(data, this.iv);
-    this.iv = data.slice(data.length - bs);
-    return out;
+    // Taken first: decrypting in place overwrites the last ciphertext block.
+    const residue = data.slice(data.length - bs);
+    const result = this.engine.decryptCbc(data, this.iv, out);
+    this.iv = residue;
+    return result;
   }
 }

@@ -21,3 +21,11 @@ export function checkBlocks(name: string, data: unknown, blockSize: number): ass
     throw new CipherError('BAD_INPUT_LENGTH', `${name} input must be a whole number of ${blockSize}-byte blocks, got ${got}`);
   }
 }
+
+/** An output array, when one is given, must be a Uint8Array exactly as long as the input. */
+export function checkOutput(name: string, data: Uint8Array, out: unknown): void {
+  if (out !== undefined && (!(out instanceof Uint8Array) || out.length !== data.length)) {
+    const got = out instanceof Uint8Array ? `${out.length} bytes` : typeof out;
+    throw new CipherError('BAD_OUTPUT_LENGTH', `${name} output must be ${data.length} bytes like the input, got ${got}`);
+  }
+}

@@ -25,6 +25,7 @@
 
 import type { CbcEngine } from './types.js';
 import { CipherError } from '../util/errors.js';
+import { checkOutput } from './check.js';
 import { buildSpTables, desKeySchedule } from './des-tables.js';
 
 const BLOCK = 8;
@@ -39,8 +40,9 @@ function checkLength(value: Uint8Array, lengths: readonly number[], code: string
   }
 }
 
-function checkCbcArgs(data: Uint8Array, iv: Uint8Array): void {
+function checkCbcArgs(data: Uint8Array, iv: Uint8Array, out?: Uint8Array): void {
   checkLength(iv, [BLOCK], 'BAD_IV_LENGTH', 'DES-CBC IV');
+  checkOutput('DES-CBC', data, out);
   if (!(data instanceof Uint8Array) || data.length % BLOCK !== 0) {
     const got = data instanceof Uint8Array ? `${data.length} bytes` : typeof data;
     throw new CipherError('BAD_INPUT_LENGTH', `DES-CBC input must be a multiple of ${BLOCK} bytes, got ${got}`);
@@ -68,8 +70,8 @@ function passes(...schedules: Int32Array[]): Int32Array {
  * serves both directions so that the round code exists once: `encrypt` only decides what is
  * chained, through two masks that cost a few operations per block.
  */
-function cbc(ks: Int32Array, data: Uint8Array, iv: Uint8Array, encrypt: boolean): Uint8Array {
-  const out = new Uint8Array(data.length);
+function cbc(ks: Int32Array, data: Uint8Array, iv: Uint8Array, encrypt: boolean, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
+  // In place (out === data) is safe: each block is read whole before it is written.
   const spE = SP_EVEN;
   const spO = SP_ODD;
   const n = ks.length;
@@ -150,16 +152,16 @@ abstract class DesCbcBase implements CbcEngine {
     this.#dec = dec;
   }
 
-  /** CBC-encrypts whole blocks; `iv` is only read. Returns a new array. */
-  encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
-    checkCbcArgs(data, iv);
-    return cbc(this.#enc, data, iv, true);
+  /** CBC-encrypts whole blocks; `iv` is only read. Returns `out`, or a new array. */
+  encryptCbc(data: Uint8Array, iv: Uint8Array, out?: Uint8Array): Uint8Array {
+    checkCbcArgs(data, iv, out);
+    return cbc(this.#enc, data, iv, true, out);
   }
 
-  /** CBC-decrypts whole blocks; `iv` is only read. Returns a new array. */
-  decryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array {
-    checkCbcArgs(data, iv);
-    return cbc(this.#dec, data, iv, false);
+  /** CBC-decrypts whole blocks; `iv` is only read. Returns `out`, or a new array. */
+  decryptCbc(data: Uint8Array, iv: Uint8Array, out?: Uint8Array): Uint8Array {
+    checkCbcArgs(data, iv, out);
+    return cbc(this.#dec, data, iv, false, out);
   }
 
   /** One block in ECB (CBC with a zero IV is ECB for one block), for known-answer tests. */

@@ -10,15 +10,18 @@ import { Rc4 } from './rc4.js';
 import { Des, TripleDes } from './des.js';
 import { Aes } from './aes.js';
 import { CbcCipher } from './cbc.js';
-import { checkKey } from './check.js';
+import { checkKey, checkOutput } from './check.js';
 import { CipherError } from '../util/errors.js';
 
 /** SSL_RSA_WITH_NULL_*: no encryption, for tracing and teaching only. */
 class NullCipher implements BulkCipher {
   readonly kind = 'stream';
   readonly blockSize = 1;
-  update(data: Uint8Array): Uint8Array {
-    return data.slice();
+  update(data: Uint8Array, out?: Uint8Array): Uint8Array {
+    if (!out) return data.slice();
+    checkOutput('NULL', data, out);
+    out.set(data);
+    return out;
   }
 }
 

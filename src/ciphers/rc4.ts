@@ -6,7 +6,7 @@
  * (RFC 7465); it is here for legacy peers only.
  */
 import type { BulkCipher } from './types.js';
-import { checkKey } from './check.js';
+import { checkKey, checkOutput } from './check.js';
 
 const KEY_LENGTHS = Array.from({ length: 256 }, (_, i) => i + 1);
 
@@ -44,20 +44,26 @@ export class Rc4 implements BulkCipher {
     }
   }
 
-  /** XORs `data` with the next data.length keystream bytes (PRGA) and returns a new array. */
-  update(data: Uint8Array): Uint8Array {
+  /**
+   * XORs `data` with the next data.length keystream bytes (PRGA) and returns a new array, or
+   * `out` (data.length bytes; may be `data` itself, to work in place).
+   */
+  update(data: Uint8Array, out?: Uint8Array): Uint8Array {
     const n = data.length;
+    if (out === undefined) out = new Uint8Array(n);
+    else checkOutput('RC4', data, out);
     // Copying first lets the main loop XOR whole aligned words of `out` in place, whatever
     // the alignment of `data` (records arrive as views at odd offsets of a read buffer).
-    const out = new Uint8Array(n);
-    out.set(data);
+    if (out !== data) out.set(data);
+    // Bytes up to the first 4-byte boundary of `out`'s buffer, then words, then the rest.
+    const head = LITTLE_ENDIAN ? Math.min(n, (4 - (out.byteOffset & 3)) & 3) : n;
+    const words = (n - head) >>> 2;
+    this.xorBytes(out, 0, head);
     const s = this.s;
     let i = this.i;
     let j = this.j;
-    let k = 0;
-    if (LITTLE_ENDIAN && n >= 4) {
-      const words = n >>> 2;
-      const w = new Uint32Array(out.buffer, 0, words);
+    if (words > 0) {
+      const w = new Uint32Array(out.buffer, out.byteOffset + head, words);
       for (let q = 0; q < words; q++) {
         let si: number, sj: number, ks: number;
         i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si; ks = s[(si + sj) & 0xff];
@@ -66,9 +72,19 @@ export class Rc4 implements BulkCipher {
         i = (i + 1) & 0xff; si = s[i]; j = (j + si) & 0xff; sj = s[j]; s[i] = sj; s[j] = si; ks |= s[(si + sj) & 0xff] << 24;
         w[q] ^= ks;
       }
-      k = words << 2;
+      this.i = i;
+      this.j = j;
     }
-    for (; k < n; k++) {
+    this.xorBytes(out, head + 4 * words, n);
+    return out;
+  }
+
+  /** The PRGA one byte at a time over out[from..to). */
+  private xorBytes(out: Uint8Array, from: number, to: number): void {
+    const s = this.s;
+    let i = this.i;
+    let j = this.j;
+    for (let k = from; k < to; k++) {
       i = (i + 1) & 0xff;
       const si = s[i];
       j = (j + si) & 0xff;
@@ -79,6 +95,5 @@ export class Rc4 implements BulkCipher {
     }
     this.i = i;
     this.j = j;
-    return out;
   }
 }

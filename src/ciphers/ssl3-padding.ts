@@ -12,13 +12,22 @@
 import { CipherError } from '../util/errors.js';
 import { ctLtMask, ctSelect } from '../util/ct.js';
 
+/** The length of `length` bytes once padded: content, padding and the length byte, in whole blocks. */
+export function ssl3PaddedLength(length: number, blockSize: number): number {
+  return length + 1 + ((blockSize - ((length + 1) % blockSize)) % blockSize);
+}
+
 /** Appends the padding and its length byte so that the result is a whole number of blocks. */
 export function ssl3Pad(data: Uint8Array, blockSize: number): Uint8Array {
-  const padLength = (blockSize - ((data.length + 1) % blockSize)) % blockSize;
-  const out = new Uint8Array(data.length + padLength + 1);
+  const out = new Uint8Array(ssl3PaddedLength(data.length, blockSize));
   out.set(data);
-  out.fill(padLength, data.length);
+  ssl3PadInPlace(out, data.length);
   return out;
+}
+
+/** Pads in place: `buffer` holds `length` bytes of content and is ssl3PaddedLength() long. */
+export function ssl3PadInPlace(buffer: Uint8Array, length: number): void {
+  buffer.fill(buffer.length - length - 1, length);
 }
 
 /**

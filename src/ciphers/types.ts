@@ -10,8 +10,9 @@
  */
 export interface CbcEngine {
   readonly blockSize: number;
-  encryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array;
-  decryptCbc(data: Uint8Array, iv: Uint8Array): Uint8Array;
+  /** `out`, when given, receives the result and is returned; it may be `data` itself (in place). */
+  encryptCbc(data: Uint8Array, iv: Uint8Array, out?: Uint8Array): Uint8Array;
+  decryptCbc(data: Uint8Array, iv: Uint8Array, out?: Uint8Array): Uint8Array;
 }
 
 /**
@@ -23,8 +24,12 @@ export interface BulkCipher {
   readonly kind: 'stream' | 'block';
   /** 1 for stream ciphers. */
   readonly blockSize: number;
-  /** Encrypts or decrypts (as constructed) and returns a new array. Block ciphers require whole blocks. */
-  update(data: Uint8Array): Uint8Array;
+  /**
+   * Encrypts or decrypts (as constructed) and returns a new array, or `out` when given: an
+   * array of data.length bytes that may be `data` itself, so the record layer can work in
+   * place on a record it already owns. Block ciphers require whole blocks.
+   */
+  update(data: Uint8Array, out?: Uint8Array): Uint8Array;
 }
 
 export type CipherDirection = 'encrypt' | 'decrypt';

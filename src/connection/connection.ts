@@ -24,7 +24,7 @@ import { DecodeError } from '../util/codec.js';
 import { Ssl3Error } from '../util/errors.js';
 import { AlertLevel, ALERTS, PeerAlertError, SslAlertError, alertName, type AlertName } from '../record/alerts.js';
 import { ContentType, SSL3_VERSION, contentTypeName } from '../record/content-types.js';
-import { RecordReader, encodeRecord, fragments, type Record as SslRecord } from '../record/record-framer.js';
+import { RecordReader, fragments, type Record as SslRecord } from '../record/record-framer.js';
 import { RecordProtection } from '../record/record-protection.js';
 import { ClientHandshake } from '../handshake/client.js';
 import { ServerHandshake } from '../handshake/server.js';
@@ -303,8 +303,7 @@ export class Connection {
 
   private sendRecord(type: number, fragment: Uint8Array): void {
     this.events.trace?.({ kind: 'record', direction: 'out', type, length: fragment.length, encrypted: this.writeRecord.active });
-    const body = this.writeRecord.seal(type, fragment);
-    this.events.write?.(encodeRecord(type, this.version, body));
+    this.events.write?.(this.writeRecord.seal(type, this.version, fragment));
   }
 
   private sendAlert(level: number, name: AlertName): void {

@@ -45,11 +45,17 @@ export class RecordReader {
     if (chunk.length === 0) return;
     if (this.end + chunk.length > this.buf.length) {
       const need = this.end - this.start + chunk.length;
-      const next = new Uint8Array(Math.max(need, Math.min(this.buf.length * 2, need + MAX_CIPHERTEXT + 5)));
-      next.set(this.buf.subarray(this.start, this.end));
+      if (need <= this.buf.length) {
+        // Room once the records already returned are dropped: move the partial record down
+        // rather than allocate (and zero) a new buffer for every network read.
+        this.buf.copyWithin(0, this.start, this.end);
+      } else {
+        const next = new Uint8Array(Math.max(need, Math.min(this.buf.length * 2, need + MAX_CIPHERTEXT + 5)));
+        next.set(this.buf.subarray(this.start, this.end));
+        this.buf = next;
+      }
       this.end -= this.start;
       this.start = 0;
-      this.buf = next;
     }
     this.buf.set(chunk, this.end);
     this.end += chunk.length;
@@ -96,15 +102,24 @@ function looksLikeHttp(b: Uint8Array, off: number): boolean {
   return ['GET', 'POS', 'HEA', 'PUT', 'DEL', 'OPT', 'CON', 'PAT'].includes(s);
 }
 
-/** The 5-byte header plus body. */
-export function encodeRecord(type: number, version: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + body.length);
+/** type(1) version(2) length(2), RFC 6101 5.2.1. */
+export const RECORD_HEADER = 5;
+
+/** A record buffer with its header written and room for a body of `bodyLength` bytes. */
+export function encodeRecordHeader(type: number, version: number, bodyLength: number): Uint8Array {
+  const out = new Uint8Array(RECORD_HEADER + bodyLength);
   out[0] = type;
   out[1] = version >> 8;
   out[2] = version & 0xff;
-  out[3] = body.length >> 8;
-  out[4] = body.length & 0xff;
-  out.set(body, 5);
+  out[3] = bodyLength >> 8;
+  out[4] = bodyLength & 0xff;
+  return out;
+}
+
+/** The 5-byte header plus body. */
+export function encodeRecord(type: number, version: number, body: Uint8Array): Uint8Array {
+  const out = encodeRecordHeader(type, version, body.length);
+  out.set(body, RECORD_HEADER);
   return out;
 }
 

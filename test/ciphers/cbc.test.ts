@@ -185,3 +185,35 @@ describe('bad input throws CipherError', () => {
     }
   });
 });
+
+describe('output into a given array, also in place (as the record layer decrypts and encrypts)', () => {
+  for (const e of ENGINES) {
+    it(`${e.name}: in place and into an unaligned view equal a fresh result, and the chain continues`, () => {
+      const rand = seededBytes(41);
+      const key = rand(e.keyLength);
+      const iv = rand(e.make(key).blockSize);
+      const bs = iv.length;
+      const pieces = [rand(bs * 5), rand(bs * 64), rand(bs)];
+      for (const direction of ['encrypt', 'decrypt'] as CipherDirection[]) {
+        const fresh = new CbcCipher(e.make(key), iv, direction);
+        const inPlace = new CbcCipher(e.make(key), iv, direction);
+        const offset = new CbcCipher(e.make(key), iv, direction);
+        for (const p of pieces) {
+          const want = fresh.update(p);
+          const copy = p.slice();
+          expect(inPlace.update(copy, copy)).toBe(copy);
+          expect(toHex(copy)).toBe(toHex(want));
+          const buffer = new Uint8Array(p.length + 7);
+          const view = buffer.subarray(5, 5 + p.length);
+          expect(offset.update(p, view)).toBe(view);
+          expect(toHex(view)).toBe(toHex(want));
+        }
+      }
+    });
+  }
+
+  it('an output of the wrong length is refused with BAD_OUTPUT_LENGTH', () => {
+    const c = new CbcCipher(new Aes(new Uint8Array(16)), new Uint8Array(16), 'encrypt');
+    expect(errorCode(() => c.update(new Uint8Array(32), new Uint8Array(16)))).toBe('BAD_OUTPUT_LENGTH');
+  });
+});

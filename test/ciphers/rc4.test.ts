@@ -396,6 +396,34 @@ describe('keystream continuity', () => {
   });
 });
 
+describe('output into a given array', () => {
+  it('in place and into views at every alignment equal a fresh result, and the keystream continues', () => {
+    const rand = seededBytes(67);
+    const int = seededInt(rand);
+    for (let c = 0; c < 24; c++) {
+      const key = rand(16);
+      const fresh = new Rc4(key);
+      const inPlace = new Rc4(key);
+      const view = new Rc4(key);
+      for (let piece = 0; piece < 6; piece++) {
+        const data = rand(int(0, 3000));
+        const want = toHex(fresh.update(data));
+        const copy = data.slice();
+        expect(inPlace.update(copy, copy)).toBe(copy);
+        expect(toHex(copy), `case ${c} in place`).toBe(want);
+        const at = int(0, 7); // the word loop starts at the first 4-byte boundary of the buffer
+        const out = new Uint8Array(data.length + 8).subarray(at, at + data.length);
+        expect(view.update(data, out)).toBe(out);
+        expect(toHex(out), `case ${c} at offset ${at}`).toBe(want);
+      }
+    }
+  });
+
+  it('an output of the wrong length is refused with BAD_OUTPUT_LENGTH', () => {
+    expect(errorCode(() => new Rc4(new Uint8Array(16)).update(new Uint8Array(8), new Uint8Array(9)))).toBe('BAD_OUTPUT_LENGTH');
+  });
+});
+
 describe('differential against OpenSSL RC4 (node --openssl-legacy-provider, child process)', () => {
   // Prints the "peer missing" line and returns false, or throws under SSL3_REQUIRE_PEERS=1.
   const legacy = legacyProviderAvailable();
