@@ -20,6 +20,7 @@
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceEvent } from '../connection/connection.js';
+import type { FlowRecorder } from '../trace/pcap.js';
 import { HttpServer } from '../http/http-server.js';
 import { HttpsServer } from '../http/https-server.js';
 import { ServerPolicy, type PolicyServer, type RequestHandler } from '../http/server-policy.js';
@@ -43,6 +44,8 @@ export interface RouterOptions {
   print?: (text: string) => void;
   /** NSS key log lines of every HTTPS connection (secrets, for Wireshark). */
   keylog?: (line: Buffer) => void;
+  /** A capture file (src/trace/pcap.ts) recording every HTTPS connection's packets. */
+  pcap?: FlowRecorder;
   /** Every record and handshake message of HTTPS connections: true for stderr, or a function. */
   trace?: boolean | ((event: TraceEvent) => void);
   /** The clock for key and certificate dates (tests). */
@@ -257,7 +260,7 @@ export class Router implements ConfigContext {
       return;
     }
     const server = new HttpsServer(
-      { ...identityOf(settings), ciphers: settings.suites, ...clientAuthOptions(settings.clientAuth), trace: this.options.trace, policy: this.policy },
+      { ...identityOf(settings), ciphers: settings.suites, ...clientAuthOptions(settings.clientAuth), trace: this.options.trace, pcap: this.options.pcap, policy: this.policy },
       this.handler,
     );
     const keylog = this.options.keylog;

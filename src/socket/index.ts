@@ -9,9 +9,10 @@ import type { CipherSuite } from '../ciphers/suites.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { Pin } from '../pki/pin.js';
-import type { TraceEvent } from '../connection/connection.js';
-import { SSLSocket } from './ssl-socket.js';
+import type { Role, TraceEvent } from '../connection/connection.js';
+import { SSLSocket, type SSLSocketOptions } from './ssl-socket.js';
 import { textTracer } from '../trace/text-trace.js';
+import type { Flow, FlowRecorder, PcapDirection } from '../trace/pcap.js';
 import { loadCertificates, loadKey, loadSuites, OptionError, type PemInput } from './options.js';
 import { makePeerVerifier } from './peer-verification.js';
 
@@ -35,6 +36,12 @@ interface CommonOptions {
   trace?: boolean | ((event: TraceEvent) => void);
   /** Milliseconds for the handshake to finish (default 120000). */
   handshakeTimeout?: number;
+  /**
+   * Record each connection's TCP/IP packets in this capture file (src/trace/pcap.ts), one flow
+   * per connection with its real addresses and ports; Wireshark decrypts it with the key log.
+   * Its sink runs inside socket callbacks, so it should handle its own write errors.
+   */
+  pcap?: FlowRecorder;
   /** Injected for deterministic tests. */
   random?: (n: number) => Uint8Array;
   now?: () => number;
@@ -66,6 +73,34 @@ function tracer(trace: CommonOptions['trace'], role: string): ((event: TraceEven
   return trace || undefined;
 }
 
+/**
+ * The onWire hook recording one connection in `pcap`: the flow starts once the TCP connection
+ * is up (its addresses are known) and ends when it closes. The client is the local end for
+ * role 'client', the remote end for 'server'. Whose FIN went first is as this end saw it
+ * (our 'finish' or the peer's 'end' first); when the two cross, either order is true enough.
+ */
+function pcapTap(pcap: CommonOptions['pcap'], raw: net.Socket, role: Role): SSLSocketOptions['onWire'] {
+  if (!pcap) return undefined;
+  const [sent, received]: PcapDirection[] = role === 'client' ? ['client-to-server', 'server-to-client'] : ['server-to-client', 'client-to-server'];
+  let flow: Flow | undefined;
+  let firstFin: PcapDirection | undefined;
+  const open = () => {
+    const { localAddress, localPort, remoteAddress, remotePort } = raw;
+    if (flow || !localAddress || !localPort || !remoteAddress || !remotePort) return flow;
+    const local = { address: localAddress, port: localPort };
+    const remote = { address: remoteAddress, port: remotePort };
+    const [client, server] = role === 'client' ? [local, remote] : [remote, local];
+    flow = pcap.flow({ clientAddress: client.address, clientPort: client.port, serverAddress: server.address, serverPort: server.port });
+    return flow;
+  };
+  if (raw.connecting) raw.once('connect', open);
+  else open();
+  raw.once('end', () => (firstFin ??= received));
+  raw.once('finish', () => (firstFin ??= sent));
+  raw.once('close', () => flow?.close(firstFin ?? sent));
+  return (direction, bytes) => open()?.data(direction === 'out' ? sent : received, bytes);
+}
+
 function asList<T>(v: T | readonly T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? [...(v as readonly T[])] : [v as T];
 }
@@ -92,6 +127,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
     random: options.random,
     now: options.now,
     onTrace: tracer(options.trace, 'client'),
+    onWire: pcapTap(options.pcap, raw, 'client'),
     handshakeTimeout: options.handshakeTimeout ?? 120_000,
   });
   ssl.once('secureConnect', () => {
@@ -222,6 +258,7 @@ export class SSLServer extends net.Server {
       random: options.random,
       now: options.now,
       onTrace: tracer(options.trace, 'server'),
+      onWire: pcapTap(options.pcap, raw, 'server'),
       handshakeTimeout: options.handshakeTimeout ?? 120_000,
     });
     ssl.once('secure', () => {

@@ -27,6 +27,11 @@ export interface SSLSocketOptions extends ConnectionOptions {
   onTrace?: (event: TraceEvent) => void;
   /** Milliseconds allowed for the handshake before the connection is dropped. */
   handshakeTimeout?: number;
+  /**
+   * Receives exactly the bytes read from ('in') and written to ('out') the transport, in
+   * order: what a packet capture of the connection would show (src/trace/pcap.ts).
+   */
+  onWire?: (direction: 'in' | 'out', bytes: Uint8Array) => void;
 }
 
 export class SSLSocket extends Duplex {
@@ -41,6 +46,7 @@ export class SSLSocket extends Duplex {
   /** The SSL-level error the connection ended with (an alert sent or received). */
   private closeError?: Error;
   private corked = false;
+  private readonly onWire?: SSLSocketOptions['onWire'];
 
   constructor(
     readonly socket: Socket,
@@ -48,6 +54,7 @@ export class SSLSocket extends Duplex {
     options: SSLSocketOptions,
   ) {
     super({ allowHalfOpen: false });
+    this.onWire = options.onWire;
     this.connection = new Connection(role, options, {
       write: (bytes) => this.writeTransport(bytes),
       data: (bytes) => {
@@ -58,7 +65,10 @@ export class SSLSocket extends Duplex {
       keylog: (line) => this.emit('keylog', Buffer.from(line)),
       trace: options.onTrace,
     });
-    socket.on('data', (chunk: Buffer) => this.connection.receive(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      this.onWire?.('in', chunk);
+      this.connection.receive(chunk);
+    });
     socket.on('end', () => this.connection.transportClosed());
     socket.on('close', () => {
       this.connection.transportClosed();
@@ -199,6 +209,7 @@ export class SSLSocket extends Duplex {
         this.socket.uncork();
       });
     }
+    this.onWire?.('out', bytes);
     this.socket.write(bytes);
   }
 

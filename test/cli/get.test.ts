@@ -57,6 +57,23 @@ describe('ssl3 get', () => {
     expect(io.out).toMatch(/^HTTP\/1\.1 200 OK\nx-seen-header: \n/);
   });
 
+  it('--trace prints the handshake as text and --trace-json as JSON lines; both at once is refused', async () => {
+    let io = capture();
+    expect(await main(['get', '--trace', '--ca', caFile, `${base}/t`], io)).toBe(0);
+    expect(io.err).toMatch(/^>> {3}client_hello, \d+ bytes\n {5}version 3\.0 \(SSL 3\.0\)/m);
+    io = capture();
+    expect(await main(['get', '--trace-json', '--ciphers', 'rc4-128-sha', '--ca', caFile, `${base}/t`], io)).toBe(0);
+    expect(io.out).toBe('GET /t ');
+    const events = io.err.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.every((e) => e.role === 'client')).toBe(true);
+    const hello = events.find((e) => e.message === 'server_hello');
+    expect((hello?.fields as Record<string, string>).cipher_suite).toBe('SSL_RSA_WITH_RC4_128_SHA');
+    expect(events.filter((e) => e.event === 'record' && e.content_type === 'application_data' && e.direction === 'out').length).toBeGreaterThan(0);
+    io = capture();
+    expect(await main(['get', '--trace', '--trace-json', `${base}/t`], io)).toBe(2);
+    expect(io.err.split('\n')[0]).toBe('ssl3 get: --trace and --trace-json: choose one');
+  });
+
   it('sends -X, -H and -d', async () => {
     const io = capture();
     expect(await main(['get', '-i', '--ca', caFile, '-X', 'PUT', '-H', 'X-Test: yes', '-d', 'payload', `${base}/p`], io)).toBe(0);

@@ -12,12 +12,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type IdentityFiles } from '../helpers/identity.js';
 import type { Session } from '../../src/handshake/session.js';
-import { Daemon, HOST, REQUIRE_PEERS, SUITES, fetchOver, findTools, freePort, removeTempDirs, run, sleep, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
+import { decryptCapture, type Decryption } from './tshark-helpers.js';
+import { Daemon, HOST, REQUIRE_PEERS, SUITES, fetchOver, findTools, freePort, removeTempDirs, sleep, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
 
 const tools = findTools({ tshark: 'tshark' });
 
@@ -33,54 +34,6 @@ interface Exchange {
   result: FetchResult;
   /** Encrypted records our client sent and received (from its trace). */
   encryptedRecords: number;
-}
-
-interface Decryption {
-  /** Per TCP stream: the decrypted bytes each way, as tshark's "follow,tls,raw" prints them. */
-  streams: Map<number, { toServer: Buffer; toClient: Buffer }>;
-  /** Per TCP stream: how many records' MACs tshark checked, and how they came out. */
-  macs: Map<number, { ok: number; failed: number; decryptFailures: number }>;
-  debug: string;
-}
-
-/**
- * Parses `tshark -q -z follow,tls,raw,N` output (several blocks): node 0's chunks as hex lines,
- * node 1's indented by a tab. Node 0 is not always the client (for a resumed session this
- * tshark names the server first), so the "Node 0: ADDR:PORT" line decides the direction.
- */
-function parseFollow(text: string, serverPort: number): Decryption['streams'] {
-  const streams: Decryption['streams'] = new Map();
-  for (const block of text.split(/^=+$/m)) {
-    const filter = /^Filter: tcp\.stream eq (\d+)$/m.exec(block);
-    if (!filter) continue;
-    const node0IsServer = new RegExp(`^Node 0: .*:${serverPort}$`, 'm').test(block);
-    const node0: Buffer[] = [];
-    const node1: Buffer[] = [];
-    for (const line of block.split('\n')) {
-      const m = /^(\t?)([0-9a-f]+)$/.exec(line);
-      if (!m) continue;
-      (m[1] ? node1 : node0).push(Buffer.from(m[2], 'hex'));
-    }
-    const [toServer, toClient] = node0IsServer ? [node1, node0] : [node0, node1];
-    streams.set(Number(filter[1]), { toServer: Buffer.concat(toServer), toClient: Buffer.concat(toClient) });
-  }
-  return streams;
-}
-
-/** Attributes the debug log's per-record verdicts to TCP streams, via the frame each one belongs to. */
-function parseDebug(debug: string, frameStream: Map<number, number>): Decryption['macs'] {
-  const macs: Decryption['macs'] = new Map();
-  let stream = -1;
-  for (const line of debug.split('\n')) {
-    const frame = /^dissect_ssl enter frame #(\d+)/.exec(line);
-    if (frame) stream = frameStream.get(Number(frame[1])) ?? -1;
-    const entry = macs.get(stream) ?? { ok: 0, failed: 0, decryptFailures: 0 };
-    macs.set(stream, entry);
-    if (/ssl_decrypt_record: mac ok/.test(line)) entry.ok++;
-    if (/mac failed/.test(line)) entry.failed++;
-    if (/ssl_decrypt_record failed/.test(line)) entry.decryptFailures++;
-  }
-  return macs;
 }
 
 /** Sends UDP datagrams to the probe port until tshark shows one more packet to it than before. */
@@ -114,21 +67,8 @@ describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
   let fromKeylog: Decryption;
   let fromRsaKey: Decryption;
 
-  async function analyse(name: string, keyOption: string[]): Promise<Decryption> {
-    const debugFile = join(dir, `${name}.debug.txt`);
-    const decodeAs = ['-d', `tcp.port==${server.port},tls`];
-    const follow = exchanges.flatMap((_, i) => ['-z', `follow,tls,raw,${i}`]);
-    const r = await run(t.tshark, ['-r', capture, ...decodeAs, ...keyOption, '-o', `tls.debug_file:${debugFile}`, '-q', ...follow], { timeoutMs: 30_000 });
-    if (r.code !== 0) throw new Error(`tshark -r failed (${r.code}): ${r.stderr}`);
-    const frames = await run(t.tshark, ['-r', capture, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream'], { timeoutMs: 30_000 });
-    const frameStream = new Map(
-      frames.stdout
-        .trim()
-        .split('\n')
-        .map((l) => l.split('\t').map(Number) as [number, number]),
-    );
-    const debug = readFileSync(debugFile, 'latin1');
-    return { streams: parseFollow(r.stdout, server.port), macs: parseDebug(debug, frameStream), debug };
+  function analyse(name: string, keyOption: string[]): Promise<Decryption> {
+    return decryptCapture(t.tshark, { capture, serverPort: server.port, streamCount: exchanges.length, keyOption, debugFile: join(dir, `${name}.debug.txt`) });
   }
 
   beforeAll(async () => {

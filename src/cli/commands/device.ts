@@ -12,6 +12,8 @@ import { Router } from '../../config/runtime.js';
 import { formatLoadErrors, loadConfig } from '../../config/loader.js';
 import { serverIdentity } from '../../config/keyring.js';
 import { fingerprint } from '../../pki/x509.js';
+import type { FlowRecorder } from '../../trace/pcap.js';
+import type { TraceEvent } from '../../connection/connection.js';
 
 export interface DeviceOptions {
   dataDir: string;
@@ -20,8 +22,10 @@ export interface DeviceOptions {
   configFile?: string;
   print: (text: string) => void;
   keylog?: (line: Buffer) => void;
-  /** Print every record and handshake message of HTTPS connections to stderr. */
-  trace?: boolean;
+  /** Record every HTTPS connection's packets in this capture file. */
+  pcap?: FlowRecorder;
+  /** Print every record and handshake message of HTTPS connections (true: as text, to stderr). */
+  trace?: boolean | ((event: TraceEvent) => void);
 }
 
 export interface OpenedDevice {
@@ -45,7 +49,7 @@ async function readConfig(path: string): Promise<string> {
 export async function openDevice(o: DeviceOptions): Promise<OpenedDevice> {
   let router: Router;
   try {
-    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog, trace: o.trace });
+    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog, pcap: o.pcap, trace: o.trace });
   } catch (e) {
     throw new UsageError(`--data-dir ${o.dataDir}: ${(e as Error).message}`, 1);
   }

@@ -9,13 +9,22 @@ import type { IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
 import { parseFlags, UsageError, type CliIo, type Command } from '../command.js';
 import { request } from '../../http/https-client.js';
-import { textTracer } from '../../trace/text-trace.js';
+import { TRACE_FLAGS, TRACE_USAGE, tracerFromFlags } from '../trace-option.js';
 import { parsePin } from '../../pki/pin.js';
 import type { SSLSocket } from '../../socket/ssl-socket.js';
+import { openPcapFile } from '../pcap-file.js';
+
+/** Resolves when every connection's TCP socket has closed, or after `ms`. */
+async function allClosed(sockets: readonly SSLSocket[], ms: number): Promise<void> {
+  const open = sockets.filter((s) => !s.socket.closed).map((s) => new Promise((resolve) => s.socket.once('close', resolve)));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(open), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 const USAGE = `ssl3 get URL [-o FILE] [-i] [-X METHOD] [-H 'Name: value']... [-d DATA] [-L]
           [--ciphers LIST] [--ca FILE] [--pin SHA256] [--insecure] [--cert F --key F]
-          [--keylog F] [--trace]
+          [--keylog F] [--pcap F] [--trace | --trace-json]
   -o FILE          write the body to FILE instead of standard output
   -i               print the response status line and headers first
   -X METHOD        request method (default GET, or POST with -d)
@@ -28,7 +37,9 @@ const USAGE = `ssl3 get URL [-o FILE] [-i] [-X METHOD] [-H 'Name: value']... [-d
   --insecure       accept any server certificate (prints a warning)
   --cert/--key F   client certificate and key (PEM), for servers that ask
   --keylog F       append NSS key log lines to F (secrets: for Wireshark)
-  --trace          print every record and handshake message to stderr`;
+  --pcap F         write the connection's TCP/IP packets to F, a pcap capture file that
+                   Wireshark/tshark read and decrypt with the --keylog file
+${TRACE_USAGE}`;
 
 function readOrFail(flag: string, path: string): string {
   try {
@@ -74,7 +85,8 @@ export const getCommand: Command = {
           cert: { type: 'string' },
           key: { type: 'string' },
           keylog: { type: 'string' },
-          trace: { type: 'boolean' },
+          pcap: { type: 'string' },
+          ...TRACE_FLAGS,
         },
       }),
     );
@@ -104,49 +116,61 @@ export const getCommand: Command = {
       rejectUnauthorized: !values.insecure,
       cert: values.cert ? readOrFail('cert', values.cert) : undefined,
       key: values.key ? readOrFail('key', values.key) : undefined,
-      trace: values.trace ? textTracer((l) => io.stderr(l)) : undefined,
+      trace: tracerFromFlags(values, io, 'client'),
+      pcap: openPcapFile(values.pcap, 'get', io),
     };
+    const sockets: SSLSocket[] = [];
+    try {
+      return await fetchFollowingRedirects();
+    } finally {
+      // The capture ends with each connection's FIN exchange: wait for it before returning.
+      if (ssl.pcap) await allClosed(sockets, 2_000);
+    }
 
-    for (let redirects = 0; ; redirects++) {
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = request(url, { ...ssl, method, headers: body ? { 'content-length': String(body.length), ...headers } : headers }, resolve);
-        req.on('error', reject);
-        if (values.keylog) {
-          const file = values.keylog;
-          req.on('socket', (s) => (s as unknown as SSLSocket).on('keylog', (line: Buffer) => appendFileSync(file, line, { mode: 0o600 })));
-        }
-        req.end(body);
-      }).catch((e: Error) => {
-        throw new UsageError(describeFailure(e, url), 1);
-      });
-      const status = res.statusCode ?? 0;
-      if (values.location && status >= 300 && status < 400 && res.headers.location && redirects < 10) {
-        res.resume();
-        url = new URL(res.headers.location, url);
-        if (url.protocol !== 'https:') throw new UsageError(`redirected to ${url.href}, which is not https://`, 1);
-        continue;
-      }
-      if (values.include) {
-        io.stdout(`HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}\n`);
-        for (let i = 0; i < res.rawHeaders.length; i += 2) io.stdout(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\n`);
-        io.stdout('\n');
-      }
-      if (values.output) {
-        const out = createWriteStream(values.output);
-        await new Promise<void>((resolve, reject) => {
-          res.pipe(out);
-          out.on('finish', resolve);
-          out.on('error', reject);
-          res.on('error', reject);
+    async function fetchFollowingRedirects(): Promise<number> {
+      for (let redirects = 0; ; redirects++) {
+        const res = await new Promise<IncomingMessage>((resolve, reject) => {
+          const req = request(url, { ...ssl, method, headers: body ? { 'content-length': String(body.length), ...headers } : headers }, resolve);
+          req.on('error', reject);
+          const keylog = values.keylog;
+          req.on('socket', (s) => {
+            const socket = s as unknown as SSLSocket;
+            sockets.push(socket);
+            if (keylog) socket.on('keylog', (line: Buffer) => appendFileSync(keylog, line, { mode: 0o600 }));
+          });
+          req.end(body);
+        }).catch((e: Error) => {
+          throw new UsageError(describeFailure(e, url), 1);
         });
-      } else {
-        for await (const chunk of res) io.stdout(chunk as Buffer);
+        const status = res.statusCode ?? 0;
+        if (values.location && status >= 300 && status < 400 && res.headers.location && redirects < 10) {
+          res.resume();
+          url = new URL(res.headers.location, url);
+          if (url.protocol !== 'https:') throw new UsageError(`redirected to ${url.href}, which is not https://`, 1);
+          continue;
+        }
+        if (values.include) {
+          io.stdout(`HTTP/${res.httpVersion} ${status} ${res.statusMessage ?? ''}\n`);
+          for (let i = 0; i < res.rawHeaders.length; i += 2) io.stdout(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\n`);
+          io.stdout('\n');
+        }
+        if (values.output) {
+          const out = createWriteStream(values.output);
+          await new Promise<void>((resolve, reject) => {
+            res.pipe(out);
+            out.on('finish', resolve);
+            out.on('error', reject);
+            res.on('error', reject);
+          });
+        } else {
+          for await (const chunk of res) io.stdout(chunk as Buffer);
+        }
+        if (status >= 400) {
+          io.stderr(`ssl3 get: ${url.href}: HTTP ${status} ${res.statusMessage ?? ''}\n`);
+          return 22;
+        }
+        return 0;
       }
-      if (status >= 400) {
-        io.stderr(`ssl3 get: ${url.href}: HTTP ${status} ${res.statusMessage ?? ''}\n`);
-        return 22;
-      }
-      return 0;
     }
   },
 };

@@ -14,6 +14,8 @@ import { defaultConfig } from '../../config/model.js';
 import { formatLoadErrors, loadConfig } from '../../config/loader.js';
 import type { Router } from '../../config/runtime.js';
 import { listeningLines, openDevice } from './device.js';
+import { openPcapFile } from '../pcap-file.js';
+import type { TraceEvent } from '../../connection/connection.js';
 
 /** A key log sink appending to FILE (created 0600 now, so a bad path fails before anything starts). */
 export function keylogAppender(path: string | undefined): ((line: Buffer) => void) | undefined {
@@ -54,7 +56,9 @@ export interface ConfiguredServeOptions {
   dataDir: string;
   bind?: string;
   keylog?: string;
-  trace?: boolean;
+  /** A capture file for every HTTPS connection (--pcap). */
+  pcap?: string;
+  trace?: (event: TraceEvent) => void;
 }
 
 export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Promise<number> {
@@ -64,6 +68,7 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
     configFile: o.configFile,
     print: (t) => io.stderr(t),
     keylog: keylogAppender(o.keylog),
+    pcap: openPcapFile(o.pcap, 'serve', io),
     trace: o.trace,
   });
   const router = device.router;

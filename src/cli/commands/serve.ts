@@ -25,13 +25,14 @@ import { loadOrCreateIdentity } from '../../http/identity-store.js';
 import { serveStatic } from '../../http/static-files.js';
 import { statusPage } from '../../http/status-page.js';
 import { loadSuites } from '../../socket/options.js';
-import { textTracer } from '../../trace/text-trace.js';
+import { TRACE_FLAGS, TRACE_USAGE, tracerFromFlags } from '../trace-option.js';
 import { fingerprint, parseCertificates } from '../../pki/x509.js';
 import { serveFromConfig } from './serve-config.js';
+import { openPcapFile } from '../pcap-file.js';
 
-const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--trace]
+const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
-           [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--trace]
+           [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--pcap F] [--trace | --trace-json]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
   --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
@@ -49,7 +50,9 @@ const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog
   --data-dir DIR   where the generated key and certificate live (default ./.ssl3)
   --hostname NAME  name for the generated certificate (default: this machine's host name)
   --keylog F       append NSS key log lines (CLIENT_RANDOM ...) to F: secrets, for Wireshark
-  --trace          print every record and handshake message to stderr
+  --pcap F         write every HTTPS connection's TCP/IP packets to F, a pcap capture file
+                   that Wireshark/tshark read and decrypt with the --keylog file
+${TRACE_USAGE}
  IOS server policies (they apply to both ports):
   --http-port N    also serve plain HTTP on port N, same content (ip http server, ip http port)
   --access-list L  clients allowed, IOS standard ACL entries separated by ',' or ';', first match
@@ -153,7 +156,8 @@ export const serveCommand: Command = {
           'data-dir': { type: 'string' },
           hostname: { type: 'string' },
           keylog: { type: 'string' },
-          trace: { type: 'boolean' },
+          pcap: { type: 'string' },
+          ...TRACE_FLAGS,
           'http-port': { type: 'string' },
           'access-list': { type: 'string' },
           'max-connections': { type: 'string' },
@@ -167,9 +171,9 @@ export const serveCommand: Command = {
       }),
     );
     if (values.config !== undefined) {
-      const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog', 'trace'].includes(k));
+      const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog', 'pcap', 'trace', 'trace-json'].includes(k));
       if (clash.length) throw new UsageError(`--config takes the server settings from the file; --${clash[0]} cannot be combined with it`);
-      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog, trace: values.trace }, io);
+      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog, pcap: values.pcap, trace: tracerFromFlags(values, io, 'server') }, io);
     }
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const port = checkSecurePort(values.port, isRoot ? 443 : 4433);
@@ -179,6 +183,8 @@ export const serveCommand: Command = {
     const ciphers = values.ciphers === undefined ? undefined : loadSuites(values.ciphers).map((s) => s.iosKeyword);
     const httpPort = values['http-port'] === undefined ? undefined : intFlag('http-port', values['http-port'], 1, 65535, 80);
     if (httpPort === port) throw new UsageError(`--http-port ${httpPort} is also the secure port`);
+    // Before anything is created (the identity, the access log): a bad path changes nothing.
+    const pcap = openPcapFile(values.pcap, 'serve', io);
     const { policy, log } = policyFromFlags(values, io);
 
     let keyPem: string;
@@ -196,7 +202,7 @@ export const serveCommand: Command = {
     }
     const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
     if (values.keylog) closeSync(openSync(values.keylog, 'a', 0o600));
-    const trace = values.trace ? textTracer((l) => io.stderr(l)) : undefined;
+    const trace = tracerFromFlags(values, io, 'server');
     const root = values.root;
 
     const handler: RequestHandler = (req, res) => {
@@ -204,7 +210,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace, policy },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace, pcap, policy },
       handler,
     );
     const keylog = values.keylog;

@@ -1,0 +1,87 @@
+/**
+ * The raw-bytes hook (SSLSocketOptions.onWire) through the `pcap` option of connect() and
+ * createServer(): each end registers one flow per connection with the real addresses and ports
+ * (the client is the local end of a client, the remote end of a server), hands it exactly the
+ * bytes that crossed the TCP connection, and closes it naming the side whose FIN went first.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, createServer, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
+import type { FlowEndpoints, FlowRecorder, PcapDirection } from '../../src/trace/pcap.js';
+import { privateKeyToPem } from '../../src/pki/keys.js';
+import { selfSignedCertificate } from '../../src/pki/selfsign.js';
+import { certificateToPem } from '../../src/pki/x509.js';
+import { nodeRsaKey } from '../helpers/keys.js';
+
+interface RecordedFlow {
+  endpoints: FlowEndpoints;
+  bytes: Record<PcapDirection, Buffer[]>;
+  closed: (PcapDirection | undefined)[];
+}
+
+/** A FlowRecorder keeping what it is given. */
+function recorder(): FlowRecorder & { flows: RecordedFlow[] } {
+  const flows: RecordedFlow[] = [];
+  return {
+    flows,
+    flow(endpoints) {
+      const f: RecordedFlow = { endpoints, bytes: { 'client-to-server': [], 'server-to-client': [] }, closed: [] };
+      flows.push(f);
+      return { data: (direction, bytes) => f.bytes[direction].push(Buffer.from(bytes)), close: (first) => f.closed.push(first) };
+    },
+  };
+}
+
+const key = nodeRsaKey(1024);
+const cert = selfSignedCertificate({ key, hostname: 'localhost', ips: ['127.0.0.1'], days: 10 });
+const serverSide = recorder();
+let server: SSLServer;
+let port: number;
+const serverClosed: Promise<unknown>[] = [];
+
+beforeAll(async () => {
+  server = createServer({ key: privateKeyToPem(key), cert: certificateToPem(cert), pcap: serverSide }, (s: SSLSocket) => {
+    serverClosed.push(once(s.socket, 'close'));
+    s.on('data', (d: Buffer) => s.write(d));
+    s.on('end', () => s.end());
+    s.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => server.close());
+
+describe('the pcap option', () => {
+  it('gives both ends the same flow and exactly the bytes that crossed the connection', async () => {
+    const clientSide = recorder();
+    const socket = connect({ host: '127.0.0.1', port, ca: certificateToPem(cert), ciphers: 'aes-128-cbc-sha', pcap: clientSide });
+    await once(socket, 'secureConnect');
+    const clientPort = socket.localPort;
+    socket.write('ping');
+    await once(socket, 'data');
+    socket.end();
+    await once(socket.socket, 'close');
+    await Promise.all(serverClosed);
+
+    expect(clientSide.flows).toHaveLength(1);
+    expect(serverSide.flows).toHaveLength(1);
+    const [c] = clientSide.flows;
+    const [s] = serverSide.flows;
+    expect(c.endpoints).toEqual({ clientAddress: '127.0.0.1', clientPort, serverAddress: '127.0.0.1', serverPort: port });
+    expect(s.endpoints).toEqual(c.endpoints);
+    for (const direction of ['client-to-server', 'server-to-client'] as const) {
+      const sent = Buffer.concat(c.bytes[direction]);
+      expect(sent.length, direction).toBeGreaterThan(100);
+      expect(sent[0], `${direction} starts with a handshake record`).toBe(22);
+      expect(Buffer.concat(s.bytes[direction]).equals(sent), direction).toBe(true);
+    }
+    // Each flow closes once. socket.end() sends the client's close_notify; the server answers
+    // with its own and its FIN, and only then does the client end its TCP side: the server's
+    // FIN goes first. (The client sees the two FINs cross, so its order may be either.)
+    expect(c.closed).toHaveLength(1);
+    expect(s.closed).toEqual(['server-to-client']);
+  });
+});
