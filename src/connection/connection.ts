@@ -30,7 +30,7 @@ import { ClientHandshake } from '../handshake/client.js';
 import { ServerHandshake } from '../handshake/server.js';
 import type { HandshakeHost, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
 import { HandshakeReassembler, HandshakeType, encodeHandshake, handshakeTypeName } from '../handshake/messages.js';
-import { Transcript, keyBlock } from '../handshake/ssl3-prf.js';
+import { Transcript, keyBlock, type KeyBlock } from '../handshake/ssl3-prf.js';
 import type { CipherSuite } from '../ciphers/suites.js';
 
 export type Role = 'client' | 'server';
@@ -63,11 +63,18 @@ export interface CloseInfo {
 export type TraceEvent =
   | { kind: 'record'; direction: 'in' | 'out'; type: number; length: number; encrypted: boolean }
   | { kind: 'handshake'; direction: 'in' | 'out'; type: number; name: string; length: number; body: Uint8Array }
-  | { kind: 'note'; text: string };
+  | { kind: 'note'; text: string }
+  /** Only with ConnectionOptions.traceSecrets: what SSL 3.0 derived (RFC 6101 6.1, 6.2.2). */
+  | { kind: 'keys'; suite: string; masterSecret: Uint8Array; keyBlock: KeyBlock };
 
 export interface ConnectionOptions extends HandshakeOptions {
   /** Consecutive empty records tolerated before the peer is considered abusive. */
   maxEmptyRecords?: number;
+  /**
+   * Also trace the master secret and the key block of each handshake ('keys' events): for
+   * learning and debugging only, since whoever reads the trace can decrypt the connection.
+   */
+  traceSecrets?: boolean;
 }
 
 type Phase = 'idle' | 'handshaking' | 'open' | 'closed';
@@ -294,6 +301,7 @@ export class Connection {
 
   private setPendingKeys(suite: CipherSuite, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): void {
     const kb = keyBlock(master, clientRandom, serverRandom, suite);
+    if (this.options.traceSecrets) this.events.trace?.({ kind: 'keys', suite: suite.rfcName, masterSecret: master, keyBlock: kb });
     const client = RecordProtection.create(suite, kb.clientMacSecret, kb.clientKey, kb.clientIv, this.role === 'client' ? 'encrypt' : 'decrypt');
     const server = RecordProtection.create(suite, kb.serverMacSecret, kb.serverKey, kb.serverIv, this.role === 'server' ? 'encrypt' : 'decrypt');
     this.pendingWrite = this.role === 'client' ? client : server;

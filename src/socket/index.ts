@@ -34,6 +34,8 @@ interface CommonOptions {
    * function receives the raw trace events (src/trace has formatters).
    */
   trace?: boolean | ((event: TraceEvent) => void);
+  /** With trace: also show each handshake's master secret and key block (secrets; for learning). */
+  traceSecrets?: boolean;
   /** Milliseconds for the handshake to finish (default 120000). */
   handshakeTimeout?: number;
   /**
@@ -127,6 +129,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
     random: options.random,
     now: options.now,
     onTrace: tracer(options.trace, 'client'),
+    traceSecrets: options.traceSecrets,
     onWire: pcapTap(options.pcap, raw, 'client'),
     handshakeTimeout: options.handshakeTimeout ?? 120_000,
   });
@@ -258,6 +261,7 @@ export class SSLServer extends net.Server {
       random: options.random,
       now: options.now,
       onTrace: tracer(options.trace, 'server'),
+      traceSecrets: options.traceSecrets,
       onWire: pcapTap(options.pcap, raw, 'server'),
       handshakeTimeout: options.handshakeTimeout ?? 120_000,
     });

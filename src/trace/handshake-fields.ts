@@ -5,6 +5,7 @@
  */
 import { suiteById } from '../ciphers/suites.js';
 import { toHex } from '../util/bytes.js';
+import type { KeyBlock } from '../handshake/ssl3-prf.js';
 import {
   HandshakeType,
   RENEGOTIATION_INFO_EXTENSION,
@@ -100,4 +101,20 @@ export function handshakeFields(type: number, body: Uint8Array, v2 = false): Han
   } catch (e) {
     return [['error', `cannot decode: ${(e as Error).message}`]];
   }
+}
+
+/**
+ * What a handshake derived, under the RFC's names (6.1 master_secret, 6.2.2 the key block in
+ * its order), in hex. Secrets: only traced when the user asked for them (traceSecrets).
+ */
+export function keyFields(masterSecret: Uint8Array, kb: KeyBlock): HandshakeField[] {
+  return [
+    ['master_secret', toHex(masterSecret)],
+    ['client_write_MAC_secret', toHex(kb.clientMacSecret)],
+    ['server_write_MAC_secret', toHex(kb.serverMacSecret)],
+    ['client_write_key', toHex(kb.clientKey)],
+    ['server_write_key', toHex(kb.serverKey)],
+    ['client_write_IV', kb.clientIv.length ? toHex(kb.clientIv) : '(none: stream cipher)'],
+    ['server_write_IV', kb.serverIv.length ? toHex(kb.serverIv) : '(none: stream cipher)'],
+  ];
 }

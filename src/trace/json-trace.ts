@@ -3,12 +3,12 @@
  * handshake message of a connection, for tools such as jq and for test harnesses that assert
  * on a handshake. It shows the same events and decoded fields as the text trace
  * (handshake-fields.ts), plus each handshake message's body in hex. Like the text trace it
- * never carries keys: secrets go only to the key log the user asks for.
+ * carries keys only when the connection was told to trace them (traceSecrets).
  */
 import type { TraceEvent } from '../connection/connection.js';
 import { contentTypeName } from '../record/content-types.js';
 import { toHex } from '../util/bytes.js';
-import { handshakeFields } from './handshake-fields.js';
+import { handshakeFields, keyFields } from './handshake-fields.js';
 
 export interface JsonTraceContext {
   /** Which end wrote the trace ('client' or 'server'), when one stream mixes both. */
@@ -33,6 +33,8 @@ export function traceEventObject(e: TraceEvent): Record<string, unknown> {
       };
     case 'note':
       return { event: 'note', text: e.text };
+    case 'keys':
+      return { event: 'keys', suite: e.suite, ...Object.fromEntries(keyFields(e.masterSecret, e.keyBlock)) };
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { TraceEvent } from '../connection/connection.js';
 import { contentTypeName } from '../record/content-types.js';
-import { handshakeFields, type HandshakeField } from './handshake-fields.js';
+import { handshakeFields, keyFields, type HandshakeField } from './handshake-fields.js';
 
 /** A field as text: lists joined by commas, except certificates, one per line. */
 function fieldLines([name, value]: HandshakeField): string[] {
@@ -28,6 +28,8 @@ export function formatTraceEvent(e: TraceEvent): string {
     }
     case 'note':
       return `   * ${e.text}`;
+    case 'keys':
+      return [`   * keys derived for ${e.suite} (secrets: anyone with them can decrypt this connection)`, ...keyFields(e.masterSecret, e.keyBlock).flatMap(fieldLines).map((l) => `     ${l}`)].join('\n');
   }
 }
 

@@ -69,6 +69,13 @@ describe('ssl3 get', () => {
     const hello = events.find((e) => e.message === 'server_hello');
     expect((hello?.fields as Record<string, string>).cipher_suite).toBe('SSL_RSA_WITH_RC4_128_SHA');
     expect(events.filter((e) => e.event === 'record' && e.content_type === 'application_data' && e.direction === 'out').length).toBeGreaterThan(0);
+    expect(events.some((e) => e.event === 'keys')).toBe(false);
+    io = capture();
+    expect(await main(['get', '--trace', '--trace-keys', '--ca', caFile, `${base}/t`], io)).toBe(0);
+    expect(io.err).toMatch(/\* keys derived for (SSL|TLS)_RSA_WITH_[A-Z0-9_]+ \(secrets: .*\)\n {5}master_secret [0-9a-f]{96}\n {5}client_write_MAC_secret [0-9a-f]+\n/);
+    io = capture();
+    expect(await main(['get', '--trace-keys', `${base}/t`], io)).toBe(2);
+    expect(io.err.split('\n')[0]).toBe('ssl3 get: --trace-keys adds to a trace: give --trace or --trace-json too');
     io = capture();
     expect(await main(['get', '--trace', '--trace-json', `${base}/t`], io)).toBe(2);
     expect(io.err.split('\n')[0]).toBe('ssl3 get: --trace and --trace-json: choose one');

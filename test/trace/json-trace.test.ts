@@ -42,4 +42,26 @@ describe('JSON lines trace', () => {
     expect(e.fields.error).toMatch(/^cannot decode: /);
     expect(e.body).toBe('0300');
   });
+
+  it('carries the derived keys only when the connection traces secrets, and they are the ones the record layer uses', () => {
+    const suites = [suiteByName('aes-128-cbc-sha')];
+    const plain: string[] = [];
+    pair({ client: { suites }, server: { suites }, serverTrace: jsonTracer((l) => plain.push(l)) });
+    expect(plain.some((l) => l.includes('"event":"keys"') || l.includes('"master_secret"'))).toBe(false);
+
+    const lines: string[] = [];
+    const { server } = pair({ client: { suites }, server: { suites, traceSecrets: true }, serverTrace: jsonTracer((l) => lines.push(l)) });
+    expect(server.secure).toHaveLength(1);
+    const keys = lines.map((l) => JSON.parse(l) as Record<string, string>).filter((e) => e.event === 'keys');
+    expect(keys).toHaveLength(1);
+    const k = keys[0];
+    expect(k.suite).toBe('TLS_RSA_WITH_AES_128_CBC_SHA');
+    // The NSS key log line carries the same master secret.
+    expect(server.keylog[0]).toMatch(new RegExp(` ${k.master_secret}\n$`));
+    expect(k.master_secret).toMatch(/^[0-9a-f]{96}$/);
+    expect(k.client_write_MAC_secret).toMatch(/^[0-9a-f]{40}$/);
+    expect(k.server_write_key).toMatch(/^[0-9a-f]{32}$/);
+    expect(k.client_write_IV).toMatch(/^[0-9a-f]{32}$/);
+    expect(k.client_write_key).not.toBe(k.server_write_key);
+  });
 });

@@ -24,7 +24,7 @@ async function allClosed(sockets: readonly SSLSocket[], ms: number): Promise<voi
 
 const USAGE = `ssl3 get URL [-o FILE] [-i] [-X METHOD] [-H 'Name: value']... [-d DATA] [-L]
           [--ciphers LIST] [--ca FILE] [--pin SHA256] [--insecure] [--cert F --key F]
-          [--keylog F] [--pcap F] [--trace | --trace-json]
+          [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys]
   -o FILE          write the body to FILE instead of standard output
   -i               print the response status line and headers first
   -X METHOD        request method (default GET, or POST with -d)
@@ -117,6 +117,7 @@ export const getCommand: Command = {
       cert: values.cert ? readOrFail('cert', values.cert) : undefined,
       key: values.key ? readOrFail('key', values.key) : undefined,
       trace: tracerFromFlags(values, io, 'client'),
+      traceSecrets: values['trace-keys'],
       pcap: openPcapFile(values.pcap, 'get', io),
     };
     const sockets: SSLSocket[] = [];

@@ -32,7 +32,7 @@ import { openPcapFile } from '../pcap-file.js';
 
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
-           [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--pcap F] [--trace | --trace-json]
+           [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
   --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
@@ -210,7 +210,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace, pcap, policy },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace, traceSecrets: values['trace-keys'], pcap, policy },
       handler,
     );
     const keylog = values.keylog;
