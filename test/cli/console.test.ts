@@ -13,6 +13,8 @@ import { main } from '../../src/cli/main.js';
 import { capture } from '../helpers/cli.js';
 import { makeIdentity } from '../helpers/identity.js';
 import { commandsOf, GUIDE_SESSION_1_AS_RUN, GUIDE_SESSION_2 } from '../fixtures/guide-sessions.js';
+import { freePort } from '../interop/nss-helpers.js';
+import { request } from '../../src/http/https-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssl3-console-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -114,5 +116,47 @@ describe('ssl3 console', () => {
     const echoed2 = 'Router(config)# ip http max-connections 99';
     const at2 = r.out.indexOf(`${echoed2}\n`);
     expect(r.out.slice(at2 + echoed2.length + 1).split('\n')[0]).toBe(`${' '.repeat(echoed2.indexOf('99'))}^`);
+  });
+
+  it('--trace-json and --pcap record the connections of the server the console configured', async () => {
+    const data = dataDir('traced');
+    const port = await freePort();
+    const pcap = join(dir, 'console.pcap');
+    let status = 0;
+    async function* script() {
+      for (const l of ['enable', 'configure terminal', `ip http secure-port ${port}`, 'ip http secure-server', 'end']) yield `${l}\n`;
+      // Standard input is read ahead of the commands' effect: retry until the server listens.
+      for (let tries = 0; status === 0; tries++) {
+        await new Promise<void>((resolve, reject) => {
+          const req = request(`https://127.0.0.1:${port}/`, { rejectUnauthorized: false }, (res) => {
+            status = res.statusCode ?? 0;
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNREFUSED' && tries < 100 ? setTimeout(resolve, 50) : reject(e)));
+          req.end();
+        });
+      }
+      yield 'exit\n';
+    }
+    const io = Object.assign(capture(), { stdin: Readable.from(script()) });
+    expect(await main(['console', '--data-dir', data, '--bind', '127.0.0.1', '--trace-json', '--pcap', pcap], io)).toBe(0);
+    expect(status).toBeGreaterThan(0);
+    const events = io.err
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((e) => e.event === 'handshake').map((e) => [e.direction, e.message]).slice(0, 2)).toEqual([
+      ['in', 'client_hello'],
+      ['out', 'server_hello'],
+    ]);
+    expect(events.every((e) => e.role === 'server')).toBe(true);
+    const capture_ = readFileSync(pcap);
+    expect(capture_.readUInt32LE(0)).toBe(0xa1b2c3d4); // the pcap magic, in this machine's order
+    expect(capture_.length).toBeGreaterThan(24 + 1000); // packets after the file header
+
+    const both = Object.assign(capture(), { stdin: Readable.from([]) });
+    expect(await main(['console', '--data-dir', data, '--trace', '--trace-json'], both)).toBe(2);
+    expect(both.err.split('\n')[0]).toBe('ssl3 console: --trace and --trace-json: choose one');
   });
 });

@@ -13,14 +13,19 @@ import { parseFlags, type CliIo, type Command } from '../command.js';
 import { Console } from '../../config/console.js';
 import { openDevice } from './device.js';
 import { keylogAppender } from './serve-config.js';
+import { openPcapFile } from '../pcap-file.js';
+import { TRACE_FLAGS, tracerFromFlags } from '../trace-option.js';
 
-const USAGE = `ssl3 console [--config FILE] [--data-dir DIR] [--bind ADDR] [--keylog F] [--trace]
+const USAGE = `ssl3 console [--config FILE] [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
   --config FILE    load FILE instead of the data directory's startup-config
   --data-dir DIR   keys, certificates and startup-config (default ./.ssl3); 'write memory'
                    saves there
   --bind ADDR      address the servers listen on (default 0.0.0.0)
   --keylog F       append NSS key log lines (CLIENT_RANDOM ...) to F: secrets, for Wireshark
+  --pcap F         write the HTTPS connections' TCP/IP packets to F, a capture file that
+                   Wireshark/tshark read and decrypt with the --keylog file
   --trace          print every record and handshake message of HTTPS connections to stderr
+  --trace-json     the same as JSON lines, one object per record or message (for jq)
  Commands are the IOS ones: enable, configure terminal, ip http secure-server, show ip http
  server status, copy running-config startup-config... Type ? for help at any point.`;
 
@@ -100,7 +105,7 @@ export const consoleCommand: Command = {
     const { values } = parseFlags(() =>
       parseArgs({
         args: argv,
-        options: { config: { type: 'string' }, 'data-dir': { type: 'string' }, bind: { type: 'string' }, keylog: { type: 'string' }, trace: { type: 'boolean' } },
+        options: { config: { type: 'string' }, 'data-dir': { type: 'string' }, bind: { type: 'string' }, keylog: { type: 'string' }, pcap: { type: 'string' }, trace: TRACE_FLAGS.trace, 'trace-json': TRACE_FLAGS['trace-json'] },
         strict: true,
       }),
     );
@@ -110,7 +115,8 @@ export const consoleCommand: Command = {
       configFile: values.config,
       print: (t) => io.stdout(t),
       keylog: keylogAppender(values.keylog),
-      trace: values.trace,
+      pcap: openPcapFile(values.pcap, 'console', io),
+      trace: tracerFromFlags(values, io, 'server'),
     });
     if (device.errors) io.stdout(device.errors);
     const router = device.router;
