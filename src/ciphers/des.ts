@@ -141,6 +141,80 @@ function cbc(ks: Int32Array, data: Uint8Array, iv: Uint8Array, encrypt: boolean,
   return out;
 }
 
+/**
+ * CBC decryption, two blocks at a time. A DES round is one long chain of dependent
+ * operations (key XOR, table loads, ORs, XOR into the other half), so one block leaves most
+ * of the CPU's execution units idle while it waits on each load. Decryption, unlike CBC
+ * encryption, needs no block's result to start the next one, so two blocks run interleaved
+ * and the CPU overlaps their chains: measured 1.2-1.45x faster on the reference machine. The
+ * round code is that of cbc() with every line doubled (lanes l/r and L/R); a trailing odd
+ * block goes through cbc(). In place is safe: both blocks are read before either is written.
+ */
+function cbcDecryptPairs(ks: Int32Array, data: Uint8Array, iv: Uint8Array, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
+  const spE = SP_EVEN;
+  const spO = SP_ODD;
+  const n = ks.length;
+  let prevL = (iv[0] << 24) | (iv[1] << 16) | (iv[2] << 8) | iv[3];
+  let prevR = (iv[4] << 24) | (iv[5] << 16) | (iv[6] << 8) | iv[7];
+  const pairsEnd = data.length - (data.length % (2 * BLOCK));
+
+  for (let off = 0; off < pairsEnd; off += 2 * BLOCK) {
+    const al = (data[off] << 24) | (data[off + 1] << 16) | (data[off + 2] << 8) | data[off + 3];
+    const ar = (data[off + 4] << 24) | (data[off + 5] << 16) | (data[off + 6] << 8) | data[off + 7];
+    const bl = (data[off + 8] << 24) | (data[off + 9] << 16) | (data[off + 10] << 8) | data[off + 11];
+    const br = (data[off + 12] << 24) | (data[off + 13] << 16) | (data[off + 14] << 8) | data[off + 15];
+    let l = al, r = ar, L = bl, R = br;
+    let t: number, u: number, T: number, U: number;
+
+    t = ((l >>> 4) ^ r) & 0x0f0f0f0f; r ^= t; l ^= t << 4;     T = ((L >>> 4) ^ R) & 0x0f0f0f0f; R ^= T; L ^= T << 4;
+    t = ((l >>> 16) ^ r) & 0x0000ffff; r ^= t; l ^= t << 16;   T = ((L >>> 16) ^ R) & 0x0000ffff; R ^= T; L ^= T << 16;
+    t = ((r >>> 2) ^ l) & 0x33333333; l ^= t; r ^= t << 2;     T = ((R >>> 2) ^ L) & 0x33333333; L ^= T; R ^= T << 2;
+    t = ((r >>> 8) ^ l) & 0x00ff00ff; l ^= t; r ^= t << 8;     T = ((R >>> 8) ^ L) & 0x00ff00ff; L ^= T; R ^= T << 8;
+    t = ((l >>> 1) ^ r) & 0x55555555; r ^= t; l ^= t << 1;     T = ((L >>> 1) ^ R) & 0x55555555; R ^= T; L ^= T << 1;
+    l = (l << 1) | (l >>> 31); r = (r << 1) | (r >>> 31);       L = (L << 1) | (L >>> 31); R = (R << 1) | (R >>> 31);
+
+    for (let k = 0; k < n; ) {
+      for (const end = k + 32; k < end; k += 4) {
+        const k0 = ks[k], k1 = ks[k + 1], k2 = ks[k + 2], k3 = ks[k + 3];
+        t = (r & 0x3f3f3f3f) ^ k0; u = (((r >>> 4) | (r << 28)) & 0x3f3f3f3f) ^ k1;
+        T = (R & 0x3f3f3f3f) ^ k0; U = (((R >>> 4) | (R << 28)) & 0x3f3f3f3f) ^ k1;
+        l ^= spE[t >>> 24] | spE[(t >>> 16) & 255] | spE[(t >>> 8) & 255] | spE[t & 255] |
+          spO[u >>> 24] | spO[(u >>> 16) & 255] | spO[(u >>> 8) & 255] | spO[u & 255];
+        L ^= spE[T >>> 24] | spE[(T >>> 16) & 255] | spE[(T >>> 8) & 255] | spE[T & 255] |
+          spO[U >>> 24] | spO[(U >>> 16) & 255] | spO[(U >>> 8) & 255] | spO[U & 255];
+        t = (l & 0x3f3f3f3f) ^ k2; u = (((l >>> 4) | (l << 28)) & 0x3f3f3f3f) ^ k3;
+        T = (L & 0x3f3f3f3f) ^ k2; U = (((L >>> 4) | (L << 28)) & 0x3f3f3f3f) ^ k3;
+        r ^= spE[t >>> 24] | spE[(t >>> 16) & 255] | spE[(t >>> 8) & 255] | spE[t & 255] |
+          spO[u >>> 24] | spO[(u >>> 16) & 255] | spO[(u >>> 8) & 255] | spO[u & 255];
+        R ^= spE[T >>> 24] | spE[(T >>> 16) & 255] | spE[(T >>> 8) & 255] | spE[T & 255] |
+          spO[U >>> 24] | spO[(U >>> 16) & 255] | spO[(U >>> 8) & 255] | spO[U & 255];
+      }
+      t = l; l = r; r = t;                                         T = L; L = R; R = T;
+    }
+
+    l = (l >>> 1) | (l << 31); r = (r >>> 1) | (r << 31);       L = (L >>> 1) | (L << 31); R = (R >>> 1) | (R << 31);
+    t = ((l >>> 1) ^ r) & 0x55555555; r ^= t; l ^= t << 1;     T = ((L >>> 1) ^ R) & 0x55555555; R ^= T; L ^= T << 1;
+    t = ((r >>> 8) ^ l) & 0x00ff00ff; l ^= t; r ^= t << 8;     T = ((R >>> 8) ^ L) & 0x00ff00ff; L ^= T; R ^= T << 8;
+    t = ((r >>> 2) ^ l) & 0x33333333; l ^= t; r ^= t << 2;     T = ((R >>> 2) ^ L) & 0x33333333; L ^= T; R ^= T << 2;
+    t = ((l >>> 16) ^ r) & 0x0000ffff; r ^= t; l ^= t << 16;   T = ((L >>> 16) ^ R) & 0x0000ffff; R ^= T; L ^= T << 16;
+    t = ((l >>> 4) ^ r) & 0x0f0f0f0f; r ^= t; l ^= t << 4;     T = ((L >>> 4) ^ R) & 0x0f0f0f0f; R ^= T; L ^= T << 4;
+
+    // Plaintext = decrypted block XOR the ciphertext before it.
+    l ^= prevL; r ^= prevR; L ^= al; R ^= ar;
+    prevL = bl;
+    prevR = br;
+    out[off] = l >>> 24; out[off + 1] = l >>> 16; out[off + 2] = l >>> 8; out[off + 3] = l;
+    out[off + 4] = r >>> 24; out[off + 5] = r >>> 16; out[off + 6] = r >>> 8; out[off + 7] = r;
+    out[off + 8] = L >>> 24; out[off + 9] = L >>> 16; out[off + 10] = L >>> 8; out[off + 11] = L;
+    out[off + 12] = R >>> 24; out[off + 13] = R >>> 16; out[off + 14] = R >>> 8; out[off + 15] = R;
+  }
+  if (pairsEnd < data.length) {
+    const chain = Uint8Array.of(prevL >>> 24, prevL >>> 16, prevL >>> 8, prevL, prevR >>> 24, prevR >>> 16, prevR >>> 8, prevR);
+    cbc(ks, data.subarray(pairsEnd), chain, false, out.subarray(pairsEnd));
+  }
+  return out;
+}
+
 /** Shared by Des and TripleDes, which differ only in how the key becomes round keys. */
 abstract class DesCbcBase implements CbcEngine {
   readonly blockSize = BLOCK;
@@ -161,7 +235,7 @@ abstract class DesCbcBase implements CbcEngine {
   /** CBC-decrypts whole blocks; `iv` is only read. Returns `out`, or a new array. */
   decryptCbc(data: Uint8Array, iv: Uint8Array, out?: Uint8Array): Uint8Array {
     checkCbcArgs(data, iv, out);
-    return cbc(this.#dec, data, iv, false, out);
+    return cbcDecryptPairs(this.#dec, data, iv, out);
   }
 
   /** One block in ECB (CBC with a zero IV is ECB for one block), for known-answer tests. */
