@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { Console } from '../../config/console.js';
 import { openDevice } from './device.js';
-import { keylogAppender } from './serve-config.js';
+import { keylogAppender } from '../keylog-file.js';
 import { openPcapFile } from '../pcap-file.js';
 import { TRACE_FLAGS, tracerFromFlags } from '../trace-option.js';
 

@@ -7,7 +7,6 @@
  * the user's and is never rewritten). SIGHUP reloads the file and applies it live; a reload
  * with errors keeps the running configuration.
  */
-import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { UsageError, type CliIo } from '../command.js';
 import { defaultConfig } from '../../config/model.js';
@@ -15,18 +14,8 @@ import { formatLoadErrors, loadConfig } from '../../config/loader.js';
 import type { Router } from '../../config/runtime.js';
 import { listeningLines, openDevice } from './device.js';
 import { openPcapFile } from '../pcap-file.js';
+import { keylogAppender } from '../keylog-file.js';
 import type { TraceEvent } from '../../connection/connection.js';
-
-/** A key log sink appending to FILE (created 0600 now, so a bad path fails before anything starts). */
-export function keylogAppender(path: string | undefined): ((line: Buffer) => void) | undefined {
-  if (path === undefined) return undefined;
-  try {
-    closeSync(openSync(path, 'a', 0o600));
-  } catch (e) {
-    throw new UsageError(`--keylog ${path}: ${(e as Error).message}`, 1);
-  }
-  return (line) => appendFileSync(path, line, { mode: 0o600 });
-}
 
 /** Reloads the file into the running configuration; with errors the running one is kept. */
 async function reload(router: Router, file: string, io: CliIo): Promise<void> {
