@@ -6,7 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parsePin } from '../pki/pin.js';
-import type { RequestOptions } from '../http/https-client.js';
+import type { AgentOptions } from '../http/https-client.js';
+
+/** What the flags set: accepted by request() and by an Agent alike. */
+export type ClientSslOptions = Pick<AgentOptions, 'ciphers' | 'ca' | 'pin' | 'rejectUnauthorized' | 'cert' | 'key' | 'trace' | 'traceSecrets' | 'pcap'>;
 import { UsageError, type CliIo } from './command.js';
 import { openPcapFile } from './pcap-file.js';
 import { keylogAppender } from './keylog-file.js';
@@ -57,11 +60,11 @@ export function readOrFail(flag: string, path: string): string {
 }
 
 /** The client options the flags describe, and the key log's writer (sockets get it on 'keylog'). */
-export function clientOptionsFromFlags(values: ClientFlags, io: CliIo, command: string): { ssl: RequestOptions; keylog?: (line: Buffer) => void } {
+export function clientOptionsFromFlags(values: ClientFlags, io: CliIo, command: string): { ssl: ClientSslOptions; keylog?: (line: Buffer) => void } {
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
   if (values.pin) parsePin(values.pin);
   if (values.insecure) io.stderr(`ssl3 ${command}: warning: --insecure: the server certificate is not checked; anyone on the path can read and change this connection\n`);
-  const ssl: RequestOptions = {
+  const ssl: ClientSslOptions = {
     ciphers: values.ciphers,
     ca: values.ca ? readOrFail('ca', values.ca) : undefined,
     pin: values.pin,

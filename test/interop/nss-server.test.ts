@@ -3,6 +3,8 @@
  * resumption, and client certificates against a selfserv that requires one. selfserv answers
  * any request with an HTTP page echoing it. See /work/shared/PEERS.md.
  */
+import * as http from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, P12_PASSWORD, type IdentityFiles } from '../helpers/identity.js';
 import { Daemon, SUITES, fetchOver, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, waitForPort, type FetchResult } from './nss-helpers.js';
@@ -110,5 +112,32 @@ describe.skipIf(!tools)('our client against NSS selfserv', () => {
       expect(r.error?.message).toMatch(/peer sent fatal alert bad_certificate/);
       expect(r.error?.code).toBe('ERR_SSL_PEER_ALERT');
     });
+  });
+
+  it('ssl3 bridge carries a plain HTTP request to selfserv and its answer back', async () => {
+    const listen = await freePort();
+    const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
+    const bridge = new Daemon(process.execPath, ['--import', 'tsx', cli, 'bridge', '--to', `https://localhost:${plain.port}/`, '--listen', `127.0.0.1:${listen}`, '--ca', serverId.certFile, '--ciphers', '3des-ede-cbc-sha']);
+    try {
+      await bridge.waitFor(/ssl3: bridging http:\/\/127\.0\.0\.1:\d+\/ to https:\/\/localhost:\d+\/ over SSL 3\.0\n/, 30_000);
+      const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: listen, path: '/through-the-bridge', headers: { 'x-operator': 'yes' } }, (res) => {
+            let body = '';
+            res.setEncoding('latin1');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+          .on('error', reject);
+      });
+      expect(r.status, bridge.output).toBe(200);
+      // selfserv's page echoes the request it got: ours, over SSL 3.0, with the device's Host.
+      expect(r.body).toContain('GET /through-the-bridge HTTP/1.1\r\n');
+      expect(r.body).toMatch(new RegExp(`host: localhost:${plain.port}\r\n`, 'i'));
+      expect(r.body).toMatch(/x-operator: yes\r\n/i);
+    } finally {
+      await bridge.stop();
+    }
+    expect(bridge.output).toContain('ssl3: shutting down');
   });
 });

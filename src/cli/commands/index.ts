@@ -6,6 +6,7 @@ import { x509Command } from './x509.js';
 import { serveCommand } from './serve.js';
 import { getCommand } from './get.js';
 import { consoleCommand } from './console.js';
+import { bridgeCommand } from './bridge.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -14,4 +15,5 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   getCommand,
   consoleCommand,
+  bridgeCommand,
 ];
