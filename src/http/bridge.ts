@@ -25,6 +25,13 @@ export interface BridgeOptions extends AgentOptions {
   onKeylog?: (line: Buffer) => void;
 }
 
+/** A Set-Cookie value without its Secure and Domain attributes: the browser sees the bridge's plain host. */
+export function bridgeCookie(setCookie: string): string {
+  const [pair, ...attributes] = setCookie.split(';');
+  const kept = attributes.filter((a) => !/^\s*(secure|domain(=.*)?)\s*$/i.test(a));
+  return [pair, ...kept].join(';');
+}
+
 /** The end-to-end header fields of `headers`: without hop-by-hop ones and those Connection names. */
 export function endToEndHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const named = new Set(
@@ -80,9 +87,17 @@ export class Bridge {
   private forward(req: http.IncomingMessage, res: http.ServerResponse, onError: BridgeOptions['onUpstreamError']): void {
     const url = this.upstreamUrl(req.url ?? '/');
     const headers = { ...endToEndHeaders(req.headers), host: this.target.host };
+    // What the browser believes it talks to: this bridge, at the Host it asked for.
+    const self = `http://${req.headers.host ?? ''}`;
+    for (const field of ['origin', 'referer'] as const) {
+      const value = headers[field];
+      if (typeof value === 'string' && (value === self || value.startsWith(`${self}/`))) headers[field] = `${this.target.origin}${value === self ? '' : this.base}${value.slice(self.length)}`;
+    }
     const upstream = request(url, { method: req.method, headers, agent: this.agent }, (up) => {
       const back = endToEndHeaders(up.headers);
       if (typeof back.location === 'string') back.location = this.downstreamLocation(back.location);
+      const cookies = back['set-cookie'];
+      if (Array.isArray(cookies)) back['set-cookie'] = cookies.map(bridgeCookie);
       res.writeHead(up.statusCode ?? 502, up.statusMessage, back);
       up.pipe(res);
       up.on('error', () => res.destroy());

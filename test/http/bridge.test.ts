@@ -25,6 +25,10 @@ const bridges: Bridge[] = [];
 
 beforeAll(async () => {
   device = createServer({ key: privateKeyToPem(key), cert: certPem }, (req, res) => {
+    if (req.url === '/login') {
+      res.writeHead(200, { 'set-cookie': ['sid=abc; Path=/; Secure; HttpOnly; Domain=device.example', 'lang=en'] });
+      return res.end(JSON.stringify({ origin: req.headers.origin, referer: req.headers.referer }));
+    }
     if (req.url === '/admin/redirect') {
       res.writeHead(302, { location: `https://127.0.0.1:${devicePort}/admin/final?x=1`, 'proxy-authenticate': 'Basic realm="device"' });
       return res.end();
@@ -89,6 +93,17 @@ describe('the bridge', () => {
     expect(r.status).toBe(302);
     expect(r.headers.location).toBe('/final?x=1');
     expect(r.headers['proxy-authenticate']).toBeUndefined(); // the device's hop-by-hop field stays on its hop
+  });
+
+  it('lets a browser log in: Origin and Referer name the device, cookies lose Secure and Domain', async () => {
+    const port = await startBridge({ ca: certPem });
+    const self = `http://127.0.0.1:${port}`;
+    const r = await fetchPlain(port, '/login', { method: 'POST', headers: { origin: self, referer: `${self}/index.html?x=1` } });
+    expect(JSON.parse(r.body)).toEqual({ origin: `https://127.0.0.1:${devicePort}`, referer: `https://127.0.0.1:${devicePort}/index.html?x=1` });
+    expect(r.headers['set-cookie']).toEqual(['sid=abc; Path=/; HttpOnly', 'lang=en']);
+    // Another site's Origin is passed on as it is: the device decides.
+    const other = await fetchPlain(port, '/login', { headers: { origin: 'http://evil.example' } });
+    expect((JSON.parse(other.body) as { origin: string }).origin).toBe('http://evil.example');
   });
 
   it('keeps the device connection for the next requests', async () => {
