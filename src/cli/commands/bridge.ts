@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { parseFlags, UsageError, type CliIo, type Command } from '../command.js';
 import { createBridge } from '../../http/bridge.js';
+import { stopOnSignal } from '../signals.js';
 import { CLIENT_FLAGS, CLIENT_SYNOPSIS, CLIENT_USAGE, clientOptionsFromFlags, describeFailure } from '../client-flags.js';
 
 const USAGE = `ssl3 bridge --to https://DEVICE[:PORT][/PATH] [--listen [ADDR:]PORT]
@@ -56,17 +57,7 @@ export const bridgeCommand: Command = {
     } catch (e) {
       throw new UsageError(`--listen ${host}:${port}: ${(e as Error).message}`, 1);
     }
-    // Signal handlers go in before the listening line: whoever reads that line may signal at once.
-    const stopped = new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        io.stderr('ssl3: shutting down\n');
-        void bridge.close().then(resolve);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    const stopped = stopOnSignal(io, () => bridge.close());
     const a = bridge.address() as AddressInfo;
     const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
     io.stdout(`ssl3: bridging http://${shown}:${a.port}/ to ${target.href} over SSL 3.0\n`);

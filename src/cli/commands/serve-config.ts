@@ -15,6 +15,7 @@ import type { Router } from '../../config/runtime.js';
 import { listeningLines, openDevice } from './device.js';
 import { openPcapFile } from '../pcap-file.js';
 import { keylogAppender } from '../keylog-file.js';
+import { stopOnSignal } from '../signals.js';
 import type { TraceEvent } from '../../connection/connection.js';
 
 /** Reloads the file into the running configuration; with errors the running one is kept. */
@@ -80,20 +81,7 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
   }
   // A generated identity must survive a restart, or pinned fingerprints would break.
   if (generated && router.keys.keys.length) await router.saveKeys();
-  // Signal handlers go in before the listening line: whoever reads that line may signal at once.
-  const stopped = new Promise<void>((resolve) => {
-    const onHup = () => void reload(router, o.configFile, io);
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.off('SIGHUP', onHup);
-      io.stderr('ssl3: shutting down\n');
-      void router.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    process.on('SIGHUP', onHup);
-  });
+  const stopped = stopOnSignal(io, () => router.close(), () => void reload(router, o.configFile, io));
   for (const line of lines) io.stdout(line);
   await stopped;
   return 0;

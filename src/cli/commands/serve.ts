@@ -29,6 +29,7 @@ import { TRACE_FLAGS, TRACE_USAGE, tracerFromFlags } from '../trace-option.js';
 import { fingerprint, parseCertificates } from '../../pki/x509.js';
 import { serveFromConfig } from './serve-config.js';
 import { openPcapFile } from '../pcap-file.js';
+import { stopOnSignal } from '../signals.js';
 
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
@@ -234,19 +235,9 @@ export const serveCommand: Command = {
     const addr = server.address() as AddressInfo;
     const fp = fingerprint(parseCertificates(certPem)[0], 'sha256');
     const host = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);
-    // Signal handlers go in before the listening line: whoever reads that line may signal at once.
-    const stopped = new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        io.stderr('ssl3: shutting down\n');
-        void Promise.all([server.close(), plain?.close()]).then(() => {
-          if (log) log.end(resolve);
-          else resolve();
-        });
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+    const stopped = stopOnSignal(io, async () => {
+      await Promise.all([server.close(), plain?.close()]);
+      if (log) await new Promise<void>((resolve) => log.end(resolve));
     });
     io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${host(addr)}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
     if (plain) {
