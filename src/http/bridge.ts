@@ -66,9 +66,18 @@ export class Bridge {
     this.server = http.createServer((req, res) => this.forward(req, res, onUpstreamError));
   }
 
-  /** The device URL a request path maps to. */
+  /**
+   * The device URL a request path maps to. Built on the device's origin field by field, never
+   * by resolving the path as a URL: a path such as //elsewhere.example/ would otherwise name
+   * another host, and the bridge must only ever reach its device.
+   */
   upstreamUrl(path: string): URL {
-    return new URL(`${this.base}${path.startsWith('/') ? path : `/${path}`}`, this.target.origin);
+    const url = new URL(this.target.origin);
+    const q = path.indexOf('?');
+    const pathname = q < 0 ? path : path.slice(0, q);
+    url.pathname = `${this.base}${pathname.startsWith('/') ? '' : '/'}${pathname}`;
+    if (q >= 0) url.search = path.slice(q);
+    return url;
   }
 
   /** A device Location seen through the bridge: same-device URLs become bridge paths. */

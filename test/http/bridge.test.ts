@@ -106,6 +106,17 @@ describe('the bridge', () => {
     expect((JSON.parse(other.body) as { origin: string }).origin).toBe('http://evil.example');
   });
 
+  it('reaches only its device, whatever the request path says', async () => {
+    const port = await startBridge({ ca: certPem });
+    for (const path of ['//example.invalid/x', '/..//example.invalid/y']) {
+      const r = await fetchPlain(port, path);
+      expect(r.status, path).toBe(200);
+      expect((JSON.parse(r.body) as { host: string }).host).toBe(`127.0.0.1:${devicePort}`);
+    }
+    const bridge = bridges[bridges.length - 1];
+    expect(bridge.upstreamUrl('//example.invalid/x?a=1').href).toBe(`https://127.0.0.1:${devicePort}//example.invalid/x?a=1`);
+  });
+
   it('keeps the device connection for the next requests', async () => {
     const port = await startBridge({ ca: certPem });
     const before = deviceConnections;
