@@ -9,7 +9,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type HttpsServer } from '../../src/http/https-server.js';
-import { createBridge, endToEndHeaders, type Bridge } from '../../src/http/bridge.js';
+import { createBridge, type Bridge } from '../../src/http/bridge.js';
+import { endToEndHeaders } from '../../src/http/forwarder.js';
 import { generateRsaKey } from '../../src/pki/rsa.js';
 import { privateKeyToPem } from '../../src/pki/keys.js';
 import { selfSignedCertificate } from '../../src/pki/selfsign.js';
@@ -129,7 +130,7 @@ describe('the bridge', () => {
     let port = await startBridge({ onUpstreamError: (e) => errors.push(e.message) });
     let r = await fetchPlain(port, '/');
     expect(r.status).toBe(502);
-    expect(r.body).toMatch(/^ssl3 bridge: 127\.0\.0\.1:\d+: .*certificate/);
+    expect(r.body).toMatch(/^ssl3: 127\.0\.0\.1:\d+: .*certificate/);
     expect(errors).toHaveLength(1);
     const down = await freePort();
     port = await startBridge({ ca: certPem, target: `https://127.0.0.1:${down}/` });
