@@ -17,6 +17,7 @@
  * every forwarded path. An upstream that fails before answering gives 502 with the reason.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Socket } from 'node:net';
 
 /** RFC 9110 7.6.1, plus the Proxy-* fields, which are for the hop that reads them. */
@@ -131,4 +132,19 @@ export class Forwarder {
     req.on('error', () => upstream.destroy());
     req.pipe(upstream);
   };
+}
+
+/**
+ * A Forwarder to a modern service over node:http or node:https (the service's TLS is
+ * OpenSSL's, with node's trust store: NODE_EXTRA_CA_CERTS adds a private CA), keeping its
+ * connections alive. `ssl3 serve --upstream` puts it behind our SSL 3.0 server, so legacy
+ * clients reach a service that no longer speaks SSL 3.0. close() ends the kept connections.
+ */
+export function serviceForwarder(target: string | URL, options: Omit<ForwarderOptions, 'target' | 'send'> = {}): { forwarder: Forwarder; close: () => void } {
+  const url = new URL(target);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`the upstream must be an http:// or https:// URL, got ${url.protocol}//`);
+  const secure = url.protocol === 'https:';
+  const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const send: UpstreamRequest = (u, o, callback) => (secure ? https : http).request(u, { ...o, agent }, callback);
+  return { forwarder: new Forwarder({ forwardedHeaders: true, ...options, target: url, send }), close: () => agent.destroy() };
 }

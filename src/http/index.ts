@@ -19,6 +19,6 @@ export { BasicAuth, IOS_REALM, parseUsersFile, type BasicAuthOptions } from './b
 export { formatAccessLogLine, type AccessLogEntry, type AccessLogSink } from './access-log.js';
 export { Agent, get, request, type AgentOptions, type RequestOptions } from './https-client.js';
 export { Bridge, createBridge, type BridgeOptions } from './bridge.js';
-export { Forwarder, clientSideCookie, endToEndHeaders, type ForwarderOptions, type UpstreamRequest } from './forwarder.js';
+export { Forwarder, clientSideCookie, endToEndHeaders, serviceForwarder, type ForwarderOptions, type UpstreamRequest } from './forwarder.js';
 export { serveStatic } from './static-files.js';
 export { statusPage } from './status-page.js';

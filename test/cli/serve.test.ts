@@ -116,6 +116,9 @@ describe('ssl3 serve and ssl3 get', () => {
       [['--auth-password', 'a', '--auth-users', 'x'], /exclude each other/],
       [['--http-port', '4433'], /also the secure port/],
       [['--auth-users', join(dir, 'missing-users')], /--auth-users .*missing-users: no such file/],
+      [['--root', dir, '--upstream', 'http://127.0.0.1:8080/'], /^ssl3 serve: --root and --upstream: choose one$/],
+      [['--upstream', 'service:8080'], /^ssl3 serve: --upstream: only http:\/\/ or https:\/\/ services, got service:\/\/$/],
+      [['--upstream', 'not a url'], /^ssl3 serve: --upstream: not a URL: 'not a url'$/],
     ];
     for (const [args, message] of cases) {
       const io = capture();

@@ -3,6 +3,8 @@
  * suite, and `ssl3 get` fetches selfserv's page for each suite (issue "HTTPS over SSL 3.0").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -82,5 +84,31 @@ describe.skipIf(!tools)('ssl3 serve and ssl3 get against NSS', () => {
     });
     expect(r.stdout).toMatch(/^HTTP\/1\.1 (403|404|400)/m);
     expect(r.stdout).not.toContain('root:');
+  });
+
+  it('ssl3 serve --upstream puts a modern HTTP service behind SSL 3.0: tstclnt reaches it through our server', async () => {
+    const service = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=1; Domain=service.internal; Secure' });
+      res.end(JSON.stringify({ url: req.url, host: req.headers.host, proto: req.headers['x-forwarded-proto'], forwardedFor: req.headers['x-forwarded-for'] }));
+    });
+    await new Promise<void>((resolve) => service.listen(0, HOST, resolve));
+    const servicePort = (service.address() as AddressInfo).port;
+    const port = await freePort();
+    const proxy = new Daemon(tsx, [cli, 'serve', '--bind', HOST, '--port', String(port), '--key', id.keyFile, '--cert', id.certFile, '--upstream', `http://${HOST}:${servicePort}/app/`]);
+    try {
+      await proxy.waitFor(/serving HTTPS over SSL 3\.0/, 30_000);
+      const r = await run(t.tstclnt, ['-h', HOST, '-p', String(port), '-d', clientDb, '-V', 'ssl3:ssl3', '-c', SUITES[0].nss], {
+        input: 'GET /status?x=1 HTTP/1.0\r\nHost: legacy.example\r\n\r\n',
+        timeoutMs: 20_000,
+      });
+      expect(r.stdout, proxy.output).toMatch(/^HTTP\/1\.1 200 OK/m);
+      // Secure stays (the client side is HTTPS); Domain goes (the client sees our host).
+      expect(r.stdout).toMatch(/^set-cookie: sid=1; Secure\r?$/im);
+      const seen = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as Record<string, string>;
+      expect(seen).toEqual({ url: '/app/status?x=1', host: `${HOST}:${servicePort}`, proto: 'https', forwardedFor: HOST });
+    } finally {
+      await proxy.stop('SIGTERM');
+      await new Promise((resolve) => service.close(resolve));
+    }
   });
 });

@@ -30,9 +30,10 @@ import { fingerprint, parseCertificates } from '../../pki/x509.js';
 import { serveFromConfig } from './serve-config.js';
 import { openPcapFile } from '../pcap-file.js';
 import { stopOnSignal } from '../signals.js';
+import { serviceForwarder } from '../../http/forwarder.js';
 
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
-       ssl3 serve [--port N] [--bind ADDR] [--root DIR] [--ciphers LIST] [--key F --cert F]
+       ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F]
            [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
@@ -43,6 +44,10 @@ const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog
   --port N         secure port: 443 or 1025..65535 (default 4433, or 443 as root)
   --bind ADDR      address to listen on (default 0.0.0.0)
   --root DIR       serve files from DIR (default: a page describing the connection)
+  --upstream URL   forward every request to the http:// or https:// service at URL (a reverse
+                   proxy: legacy SSL 3.0 clients reach a modern service); adds X-Forwarded-For,
+                   -Proto and -Host; an https:// service is checked against node's CA store
+                   (NODE_EXTRA_CA_CERTS adds a private CA)
   --ciphers LIST   suites, IOS keywords or OpenSSL/RFC names, comma separated
                    (default aes-256-cbc-sha,aes-128-cbc-sha,3des-ede-cbc-sha,rc4-128-sha,rc4-128-md5,des-cbc-sha)
   --key F --cert F server key and certificate (PEM); default: self-signed, kept in the data directory
@@ -132,6 +137,18 @@ function policyFromFlags(values: Record<string, string | boolean | undefined>, i
   return { policy: new ServerPolicy(options), log };
 }
 
+/** --upstream URL: the forwarder to the service, each failed request reported in one line. */
+function upstreamOf(text: string, io: CliIo): ReturnType<typeof serviceForwarder> {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--upstream: not a URL: '${text}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream: only http:// or https:// services, got ${url.protocol}//`);
+  return serviceForwarder(url, { onUpstreamError: (err, req) => io.stderr(`ssl3 serve: ${req.method} ${req.url}: upstream ${url.host}: ${err.message}\n`) });
+}
+
 function listenError(bind: string, port: number, e: unknown): UsageError {
   const err = e as NodeJS.ErrnoException;
   return new UsageError(`cannot listen on ${bind}:${port}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.code === 'EACCES' ? 'permission denied' : err.message}`, 1);
@@ -149,6 +166,7 @@ export const serveCommand: Command = {
           port: { type: 'string' },
           bind: { type: 'string' },
           root: { type: 'string' },
+          upstream: { type: 'string' },
           ciphers: { type: 'string' },
           key: { type: 'string' },
           cert: { type: 'string' },
@@ -184,6 +202,8 @@ export const serveCommand: Command = {
     const ciphers = values.ciphers === undefined ? undefined : loadSuites(values.ciphers).map((s) => s.iosKeyword);
     const httpPort = values['http-port'] === undefined ? undefined : intFlag('http-port', values['http-port'], 1, 65535, 80);
     if (httpPort === port) throw new UsageError(`--http-port ${httpPort} is also the secure port`);
+    if (values.root !== undefined && values.upstream !== undefined) throw new UsageError('--root and --upstream: choose one');
+    const upstream = values.upstream === undefined ? undefined : upstreamOf(values.upstream, io);
     // Before anything is created (the identity, the access log): a bad path changes nothing.
     const pcap = openPcapFile(values.pcap, 'serve', io);
     const { policy, log } = policyFromFlags(values, io);
@@ -207,7 +227,8 @@ export const serveCommand: Command = {
     const root = values.root;
 
     const handler: RequestHandler = (req, res) => {
-      if (root) void serveStatic(root, req, res);
+      if (upstream) upstream.forwarder.handle(req, res);
+      else if (root) void serveStatic(root, req, res);
       else statusPage(req, res);
     };
     const server = createServer(
@@ -237,6 +258,7 @@ export const serveCommand: Command = {
     const host = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);
     const stopped = stopOnSignal(io, async () => {
       await Promise.all([server.close(), plain?.close()]);
+      upstream?.close();
       if (log) await new Promise<void>((resolve) => log.end(resolve));
     });
     io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${host(addr)}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
