@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, P12_PASSWORD, type IdentityFiles } from '../helpers/identity.js';
-import { Daemon, SUITES, fetchOver, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, waitForPort, type FetchResult } from './nss-helpers.js';
+import { Daemon, SUITES, fetchOver, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, waitForPort, type FetchResult } from './nss-helpers.js';
 
 const tools = findTools({ selfserv: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', openssl: 'openssl' });
 
@@ -139,5 +139,18 @@ describe.skipIf(!tools)('our client against NSS selfserv', () => {
       await bridge.stop();
     }
     expect(bridge.output).toContain('ssl3: shutting down');
+  });
+
+  it('ssl3 connect talks to selfserv on standard input and output, and resumes its session with --reconnect', async () => {
+    const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
+    const base = [process.execPath, ['--import', 'tsx', cli, 'connect', `localhost:${plain.port}`, '--ca', serverId.certFile]] as const;
+    const r = await run(base[0], [...base[1], '--ciphers', 'des-cbc-sha'], { input: REQUEST, timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    expect(r.stdout).toContain(REQUEST); // selfserv's page echoes what we typed
+    expect(r.stderr).toMatch(new RegExp(`^ssl3 connect: localhost:${plain.port}: SSLv3, SSL_RSA_WITH_DES_CBC_SHA \\(des-cbc-sha\\)\n  certificate: CN=localhost; issuer CN=localhost; verified\n  SHA-256 [0-9A-F:]{95}\n  session [0-9a-f]{64} \\(new\\)\n$`));
+    const again = await run(base[0], [...base[1], '--reconnect', '2'], { timeoutMs: 30_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/ \(new\)\n {2}reconnect 1: session resumed\n {2}reconnect 2: session resumed\n$/);
   });
 });

@@ -7,6 +7,7 @@ import { serveCommand } from './serve.js';
 import { getCommand } from './get.js';
 import { consoleCommand } from './console.js';
 import { bridgeCommand } from './bridge.js';
+import { connectCommand } from './connect.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   x509Command,
   serveCommand,
   getCommand,
+  connectCommand,
   consoleCommand,
   bridgeCommand,
 ];
