@@ -15,3 +15,11 @@ export function capture(): CliIo & { out: string; err: string } {
   };
   return io;
 }
+
+/** Runs `ssl3 COMMAND ARGS...` in process: its exit status and the first line of its stderr. */
+export async function firstErrorLine(command: string, args: string[]): Promise<[number, string]> {
+  const { main } = await import('../../src/cli/main.js');
+  const io = capture();
+  const code = await main([command, ...args], io);
+  return [code, io.err.split('\n')[0]];
+}
