@@ -16,6 +16,7 @@ import { privateKeyToPem } from '../../src/pki/keys.js';
 import { selfSignedCertificate } from '../../src/pki/selfsign.js';
 import { certificateToPem } from '../../src/pki/x509.js';
 import { freePort } from '../interop/nss-helpers.js';
+import { createServer as createSslServer } from '../../src/socket/index.js';
 
 const key = generateRsaKey(1024);
 const certPem = certificateToPem(selfSignedCertificate({ key, hostname: 'localhost', ips: ['127.0.0.1'], days: 10 }));
@@ -137,6 +138,23 @@ describe('the bridge', () => {
     r = await fetchPlain(port, '/');
     expect(r.status).toBe(502);
     expect(r.body).toMatch(/ECONNREFUSED/);
+  });
+
+  it('answers 502 when the device sends something that is not HTTP, and keeps serving', async () => {
+    const garbage = createSslServer({ key: privateKeyToPem(key), cert: certPem }, (s) => {
+      s.on('error', () => {});
+      s.once('data', () => s.end('\x00\x01 not http at all\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = await startBridge({ ca: certPem, target: `https://127.0.0.1:${(garbage.address() as AddressInfo).port}/` });
+      const r = await fetchPlain(port, '/');
+      expect(r.status).toBe(502);
+      expect(r.body).toMatch(/^ssl3: 127\.0\.0\.1:\d+: Parse Error/);
+      expect((await fetchPlain(port, '/again')).status).toBe(502); // the bridge is still up
+    } finally {
+      garbage.close();
+    }
   });
 
   it('refuses a target that is not https://, and drops every hop-by-hop field', () => {
