@@ -42,11 +42,11 @@ function checkLength(value: Uint8Array, lengths: readonly number[], code: string
 
 function checkCbcArgs(data: Uint8Array, iv: Uint8Array, out?: Uint8Array): void {
   checkLength(iv, [BLOCK], 'BAD_IV_LENGTH', 'DES-CBC IV');
-  checkOutput('DES-CBC', data, out);
   if (!(data instanceof Uint8Array) || data.length % BLOCK !== 0) {
     const got = data instanceof Uint8Array ? `${data.length} bytes` : typeof data;
     throw new CipherError('BAD_INPUT_LENGTH', `DES-CBC input must be a multiple of ${BLOCK} bytes, got ${got}`);
   }
+  checkOutput('DES-CBC', data, out);
 }
 
 /** Decryption is the same network with the round keys in reverse order. */

@@ -10,7 +10,7 @@
  * access log) apply to both ports through one ServerPolicy, with IOS's defaults: at most 5
  * connections, idle 180 s, life 180 s, one request per connection.
  */
-import { appendFileSync, createWriteStream, openSync, closeSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, closeSync, readFileSync, type WriteStream } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ import { TRACE_FLAGS, TRACE_USAGE, tracerFromFlags } from '../trace-option.js';
 import { fingerprint, parseCertificates } from '../../pki/x509.js';
 import { serveFromConfig } from './serve-config.js';
 import { openPcapFile } from '../pcap-file.js';
+import { keylogAppender } from '../keylog-file.js';
 import { stopOnSignal } from '../signals.js';
 import { serviceForwarder } from '../../http/forwarder.js';
 
@@ -222,7 +223,7 @@ export const serveCommand: Command = {
       note = id.created ? ` (new self-signed certificate in ${dataDir})` : ` (self-signed certificate from ${dataDir})`;
     }
     const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
-    if (values.keylog) closeSync(openSync(values.keylog, 'a', 0o600));
+    const keylog = keylogAppender(values.keylog);
     const trace = tracerFromFlags(values, io, 'server');
     const root = values.root;
 
@@ -235,8 +236,7 @@ export const serveCommand: Command = {
       { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace, traceSecrets: values['trace-keys'], pcap, policy },
       handler,
     );
-    const keylog = values.keylog;
-    if (keylog) server.ssl.on('keylog', (line: Buffer) => appendFileSync(keylog, line, { mode: 0o600 }));
+    if (keylog) server.ssl.on('keylog', keylog);
     const plain = httpPort === undefined ? undefined : new HttpServer({ policy }, handler);
     try {
       await server.listen(port, bind);
