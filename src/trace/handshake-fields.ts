@@ -6,6 +6,7 @@
 import { suiteById } from '../ciphers/suites.js';
 import { toHex } from '../util/bytes.js';
 import type { KeyBlock } from '../handshake/ssl3-prf.js';
+import type { TraceEvent } from '../connection/connection.js';
 import {
   HandshakeType,
   RENEGOTIATION_INFO_EXTENSION,
@@ -117,4 +118,9 @@ export function keyFields(masterSecret: Uint8Array, kb: KeyBlock): HandshakeFiel
     ['client_write_IV', kb.clientIv.length ? toHex(kb.clientIv) : '(none: stream cipher)'],
     ['server_write_IV', kb.serverIv.length ? toHex(kb.serverIv) : '(none: stream cipher)'],
   ];
+}
+
+/** The fields a trace shows under a handshake message or a 'keys' event: one source for every format. */
+export function eventFields(e: Extract<TraceEvent, { kind: 'handshake' | 'keys' }>): HandshakeField[] {
+  return e.kind === 'keys' ? keyFields(e.masterSecret, e.keyBlock) : handshakeFields(e.type, e.body, e.name.includes('SSLv2'));
 }

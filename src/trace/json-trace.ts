@@ -8,7 +8,7 @@
 import type { TraceEvent } from '../connection/connection.js';
 import { contentTypeName } from '../record/content-types.js';
 import { toHex } from '../util/bytes.js';
-import { handshakeFields, keyFields } from './handshake-fields.js';
+import { eventFields } from './handshake-fields.js';
 
 export interface JsonTraceContext {
   /** Which end wrote the trace ('client' or 'server'), when one stream mixes both. */
@@ -28,13 +28,13 @@ export function traceEventObject(e: TraceEvent): Record<string, unknown> {
         direction: e.direction,
         message: e.name,
         length: e.length,
-        fields: Object.fromEntries(handshakeFields(e.type, e.body, e.name.includes('SSLv2'))),
+        fields: Object.fromEntries(eventFields(e)),
         body: toHex(e.body),
       };
     case 'note':
       return { event: 'note', text: e.text };
     case 'keys':
-      return { event: 'keys', suite: e.suite, ...Object.fromEntries(keyFields(e.masterSecret, e.keyBlock)) };
+      return { event: 'keys', suite: e.suite, ...Object.fromEntries(eventFields(e)) };
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { TraceEvent } from '../connection/connection.js';
 import { contentTypeName } from '../record/content-types.js';
-import { handshakeFields, keyFields, type HandshakeField } from './handshake-fields.js';
+import { eventFields, type HandshakeField } from './handshake-fields.js';
 
 /** A field as text: lists joined by commas, except certificates, one per line. */
 function fieldLines([name, value]: HandshakeField): string[] {
@@ -16,20 +16,24 @@ function fieldLines([name, value]: HandshakeField): string[] {
   return [`${name} ${typeof value === 'string' ? value : value.join(', ')}`];
 }
 
+/** An event's fields, one indented line each, under its heading line. */
+function fieldBlock(e: Parameters<typeof eventFields>[0]): string[] {
+  return eventFields(e)
+    .flatMap(fieldLines)
+    .map((l) => `     ${l}`);
+}
+
 /** Formats one trace event as text lines (no trailing newline). */
 export function formatTraceEvent(e: TraceEvent): string {
   switch (e.kind) {
     case 'record':
       return `${e.direction === 'out' ? '>>' : '<<'} record ${contentTypeName(e.type)}, ${e.length} bytes${e.encrypted ? ' (encrypted)' : ''}`;
-    case 'handshake': {
-      const v2 = e.name.includes('SSLv2');
-      const lines = handshakeFields(e.type, e.body, v2).flatMap(fieldLines).map((l) => `     ${l}`);
-      return [`${e.direction === 'out' ? '>>' : '<<'}   ${e.name}, ${e.length} bytes`, ...lines].join('\n');
-    }
+    case 'handshake':
+      return [`${e.direction === 'out' ? '>>' : '<<'}   ${e.name}, ${e.length} bytes`, ...fieldBlock(e)].join('\n');
     case 'note':
       return `   * ${e.text}`;
     case 'keys':
-      return [`   * keys derived for ${e.suite} (secrets: anyone with them can decrypt this connection)`, ...keyFields(e.masterSecret, e.keyBlock).flatMap(fieldLines).map((l) => `     ${l}`)].join('\n');
+      return [`   * keys derived for ${e.suite} (secrets: anyone with them can decrypt this connection)`, ...fieldBlock(e)].join('\n');
   }
 }
 
