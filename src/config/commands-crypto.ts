@@ -1,13 +1,16 @@
 /**
  * The `crypto` commands of the feature guide's "Declaring a Certificate Authority Trustpoint"
  * (steps 5-13, ../shared/CONFIG.md): RSA key generation, trustpoints and their sub-mode
- * (`enrollment url`, `enrollment http-proxy`, `crl`, `primary`). SCEP (`crypto ca
- * authenticate`, `crypto ca enrollment`) is parsed but not implemented yet.
+ * (`enrollment url`, `enrollment http-proxy`, `enrollment retry`, `subject-name`, `crl`,
+ * `primary`), and the SCEP commands, whose dialogues are in commands-ca.ts.
  */
 import { CommandError } from './context.js';
 import { arg, kw, num, type Args } from './grammar.js';
 import { DEFAULT_MODULUS, MODULUS_RANGE, fqdn, type Trustpoint } from './model.js';
 import type { CommandNode, Session } from './commands.js';
+import { authenticate, enrollment } from './commands-ca.js';
+import { parseNameString } from '../pki/x509-build.js';
+import { Ssl3Error } from '../util/errors.js';
 
 const MIN_SSL_MODULUS = 512;
 
@@ -61,24 +64,19 @@ function enterTrustpoint(s: Session, a: Args): void {
   s.trustpoint = name;
 }
 
-const notYet = (what: string) => (): never => {
-  throw new CommandError(`% ${what} needs SCEP, which is not implemented yet in this version.`);
-};
+/** `no crypto ca trustpoint NAME`: the trustpoint goes, with its CA and device certificates (IOS asks first at a console). */
+function removeTrustpoint(s: Session, a: Args): void {
+  const name = a.str('trustpoint');
+  if (!s.ctx.config.trustpoints.delete(name)) return;
+  s.ctx.keys.certificates = s.ctx.keys.certificates.filter((c) => c.trustpoint !== name);
+  for (const key of ['secureTrustpoint', 'clientSecureTrustpoint'] as const) if (s.ctx.config.http[key] === name) s.ctx.config.http[key] = undefined;
+}
 
 const CA: CommandNode = kw('ca', 'Certification authority', [
-  kw('authenticate', 'Get the certification authority certificate', [
-    arg('word', 'trustpoint', 'Name of the trustpoint', { run: notYet('crypto ca authenticate (fetching the CA certificate)') }),
-  ]),
-  kw('enroll', 'Request a certificate from a CA', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: notYet('crypto ca enroll (requesting a certificate)') })]),
-  kw('enrollment', 'Request a certificate from a CA', [
-    arg('word', 'trustpoint', 'Name of the trustpoint', { run: notYet('crypto ca enrollment (requesting a certificate)') }),
-  ]),
-  kw('trustpoint', 'Define a CA trustpoint', [
-    arg('word', 'trustpoint', 'CA trustpoint name', {
-      run: enterTrustpoint,
-      no: (s, a) => void s.ctx.config.trustpoints.delete(a.str('trustpoint')),
-    }),
-  ]),
+  kw('authenticate', 'Get the certification authority certificate', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: authenticate })]),
+  kw('enroll', 'Request a certificate from a CA', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: enrollment })]),
+  kw('enrollment', 'Request a certificate from a CA', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: enrollment })]),
+  kw('trustpoint', 'Define a CA trustpoint', [arg('word', 'trustpoint', 'CA trustpoint name', { run: enterTrustpoint, no: removeTrustpoint })]),
 ]);
 
 export const CRYPTO_COMMANDS: readonly CommandNode[] = [
@@ -126,6 +124,17 @@ function crlQuery(tp: Trustpoint, a: Args): void {
   tp.crlQuery = url;
 }
 
+function subjectName(tp: Trustpoint, a: Args): void {
+  const name = a.str('name').trim();
+  try {
+    if (!parseNameString(name).length) throw new CommandError('% The subject name is empty.');
+  } catch (e) {
+    if (e instanceof Ssl3Error) throw new CommandError(`% Invalid subject name: ${e.message}`);
+    throw e;
+  }
+  tp.subjectName = name;
+}
+
 /** `no crl optional` undoes `crl optional`, not `crl best-effort`. */
 const crlMode = (mode: 'optional' | 'best-effort') =>
   kw<Session>(mode, mode === 'optional' ? 'CRL verification is optional' : 'Fetch and use CRLs if CRL is accessible', {
@@ -143,6 +152,16 @@ export const TRUSTPOINT_COMMANDS: readonly CommandNode[] = [
     }),
   ]),
   kw('enrollment', 'Enrollment parameters', [
+    kw('retry', 'Polling parameters for a pending request', [
+      kw('count', 'How many times to poll the CA', {
+        no: onTrustpoint((tp) => void (tp.retryCount = undefined)),
+        children: [num('count', 1, 100, 'Number of polls', { run: onTrustpoint((tp, a) => void (tp.retryCount = a.num('count'))) })],
+      }),
+      kw('period', 'Minutes between polls', {
+        no: onTrustpoint((tp) => void (tp.retryPeriod = undefined)),
+        children: [num('minutes', 1, 60, 'Minutes', { run: onTrustpoint((tp, a) => void (tp.retryPeriod = a.num('minutes'))) })],
+      }),
+    ]),
     kw('http-proxy', 'HTTP proxy server for enrollment', {
       no: onTrustpoint((tp) => void (tp.httpProxy = undefined)),
       children: [
@@ -156,6 +175,10 @@ export const TRUSTPOINT_COMMANDS: readonly CommandNode[] = [
       children: [arg('url', 'url', 'Enrollment URL (http://ca-host[:port][/path])', { run: onTrustpoint(enrollmentUrl) })],
     }),
   ]),
+  kw('subject-name', 'Subject name', {
+    no: onTrustpoint((tp) => void (tp.subjectName = undefined)),
+    children: [arg('line', 'name', 'The X.500 name, e.g. CN=router,OU=net,O=Example', { run: onTrustpoint(subjectName) })],
+  }),
   kw('primary', 'Set this CA as the primary CA', {
     // One primary at most: the default trustpoint is this one.
     run: onTrustpoint((tp, _a, s) => {

@@ -4,7 +4,8 @@
  * startup-config, making the running servers match a change). The grammar's handlers see only
  * this; runtime.ts implements it for a live device, and a file load uses the same handlers.
  */
-import type { KeyRing, RunningConfig } from './model.js';
+import type { ScepTransport } from '../pki/scep-client.js';
+import type { KeyRing, RunningConfig, Trustpoint } from './model.js';
 
 /** A command that parsed but cannot be carried out: the message is printed as it is (IOS texts like `Invalid secure port value.`). */
 export class CommandError extends Error {}
@@ -13,6 +14,15 @@ export class CommandError extends Error {}
 export interface RuntimeStatus {
   /** Connections open now, and the counters since start. */
   readonly connections?: { current: number; accepted: number; refused: number; denied: number; requests: number; peak: number };
+}
+
+/** What `crypto ca authenticate` and `crypto ca enrollment` reach the CA with. */
+export interface CaServices {
+  /** SCEP to the trustpoint's `enrollment url`, through its `enrollment http-proxy` when set. */
+  transport(tp: Trustpoint): ScepTransport;
+  /** Waiting between polls of a PENDING request (tests make it instant). */
+  sleep(ms: number): Promise<void>;
+  now(): Date;
 }
 
 export interface ConfigContext {
@@ -30,4 +40,6 @@ export interface ConfigContext {
   apply(): Promise<void>;
   /** Counters of the running servers, when there are any. */
   status(): RuntimeStatus;
+  /** The CA side of trustpoints. */
+  readonly ca: CaServices;
 }

@@ -25,9 +25,9 @@
  *   it lists, and the same certificate is the client certificate of a usage-keys device.
  */
 import type { Certificate } from '../pki/certificate.js';
-import { digestFor } from '../pki/digests.js';
+import { rsaSignatureValid } from '../pki/rsa-signature.js';
 import { parseIpAddress } from '../pki/hostname.js';
-import { bitLength, generateRsaKey, rsaVerifyPkcs1, type Pkcs1HashAlg, type RsaPrivateKey, type RsaPublicKey } from '../pki/rsa.js';
+import { bitLength, generateRsaKey, type RsaPrivateKey, type RsaPublicKey } from '../pki/rsa.js';
 import { DEFAULT_SELF_SIGNED_DAYS, selfSignedCertificate } from '../pki/selfsign.js';
 import { buildCertificate, keyIdentifier } from '../pki/x509-build.js';
 import { namesEqual } from '../pki/verify.js';
@@ -153,13 +153,7 @@ export function selfSignedCertificates(keys: readonly KeyPairRecord[], fqdn: str
 /** Whether `key` made the signature on `cert` (an exact check, not a chain validation: dates do not matter here). */
 function signedBy(cert: Certificate, key: RsaPublicKey): boolean {
   const hash = cert.signatureAlgorithm.hash;
-  const digest = hash && digestFor(hash);
-  if (!hash || !digest) return false;
-  try {
-    return rsaVerifyPkcs1(key, hash as Pkcs1HashAlg, digest(cert.tbsRaw), cert.signature);
-  } catch {
-    return false;
-  }
+  return hash !== undefined && rsaSignatureValid(key, hash, cert.tbsRaw, cert.signature);
 }
 
 function deviceCertificate(ring: KeyRing, trustpoint: string, usage: KeyUsage, key: RsaPublicKey): Certificate | undefined {

@@ -37,7 +37,17 @@ export interface Trustpoint {
   crlMode?: 'optional' | 'best-effort';
   /** `primary`: the default trustpoint. */
   primary: boolean;
+  /** `subject-name X.500-NAME`: the subject requested at enrollment, besides the FQDN. */
+  subjectName?: string;
+  /** `enrollment retry period MINUTES` (1..60): the wait between polls of a pending request; default 1. */
+  retryPeriod?: number;
+  /** `enrollment retry count N` (1..100): polls before giving up; default ENROLL_RETRY_COUNT. */
+  retryCount?: number;
 }
+
+/** IOS polls a pending request every minute; it would do so forever, but a console that waits needs an end. */
+export const ENROLL_RETRY_PERIOD_MINUTES = 1;
+export const ENROLL_RETRY_COUNT = 10;
 
 export type AuthenticationMethod = 'enable' | 'local';
 

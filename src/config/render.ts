@@ -60,6 +60,9 @@ function trustpointLines(tp: Trustpoint): string[] {
   const lines = [`crypto ca trustpoint ${tp.name}`];
   if (tp.enrollmentUrl !== undefined) lines.push(` enrollment url ${tp.enrollmentUrl}`);
   if (tp.httpProxy) lines.push(` enrollment http-proxy ${tp.httpProxy.host} ${tp.httpProxy.port}`);
+  if (tp.retryPeriod !== undefined) lines.push(` enrollment retry period ${tp.retryPeriod}`);
+  if (tp.retryCount !== undefined) lines.push(` enrollment retry count ${tp.retryCount}`);
+  if (tp.subjectName !== undefined) lines.push(` subject-name ${tp.subjectName}`);
   if (tp.crlQuery !== undefined) lines.push(` crl query ${tp.crlQuery}`);
   if (tp.crlMode) lines.push(` crl ${tp.crlMode}`);
   if (tp.primary) lines.push(' primary');

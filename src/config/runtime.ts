@@ -28,7 +28,8 @@ import { serveStatic } from '../http/static-files.js';
 import { statusPage } from '../http/status-page.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
-import type { ConfigContext, RuntimeStatus } from './context.js';
+import type { CaServices, ConfigContext, RuntimeStatus } from './context.js';
+import { httpScepTransport } from '../http/scep-transport.js';
 import { clientAuthOf, decoySecret, policyOptionsOf, serverSuites, type ClientAuthSettings } from './effective.js';
 import { ensureDeviceIdentity, generateKeyPairs, selfSignedCertificates, serverIdentity } from './keyring.js';
 import { defaultConfig, DEFAULT_MODULUS, fqdn, type KeyRing, type RunningConfig, type StoredPassword } from './model.js';
@@ -52,6 +53,8 @@ export interface RouterOptions {
   now?: () => Date;
   /** Modulus of the key pair generated on first need (default DEFAULT_MODULUS; tests use small ones for speed). */
   selfSignedModulus?: number;
+  /** How SCEP reaches CAs (default: HTTP to the trustpoint's enrollment URL and proxy) and how polls wait. */
+  ca?: Partial<CaServices>;
 }
 
 /** The listeners the running servers are bound to (only those that are running). */
@@ -104,6 +107,7 @@ export class Router implements ConfigContext {
   private told: Record<Kind, Set<string>> = { https: new Set(), http: new Set() };
   private basePath?: string;
   private closed = false;
+  readonly ca: CaServices;
 
   private constructor(
     private readonly options: RouterOptions,
@@ -113,6 +117,12 @@ export class Router implements ConfigContext {
     this.bind = options.bind ?? '0.0.0.0';
     this.printer = options.print ?? (() => {});
     this.store = store;
+    this.ca = {
+      transport: (tp) => httpScepTransport(tp.enrollmentUrl ?? '', { proxy: tp.httpProxy }),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => options.now?.() ?? new Date(),
+      ...options.ca,
+    };
   }
 
   /** Opens the data directory and loads its keys; the configuration starts as IOS's defaults and no server runs until apply(). */

@@ -425,6 +425,8 @@ export const der = {
   sequence: (...children: Uint8Array[]): Uint8Array => tlv(Tag.SEQUENCE, ...children),
   /** SET OF: DER sorts the elements by their encodings (X.690 section 11.6). */
   setOf: (...children: Uint8Array[]): Uint8Array => tlv(Tag.SET, ...[...children].sort(compareBytes)),
+  /** A SET OF under another tag (an IMPLICIT [n] SET OF, as in PKCS #10 and CMS attributes), sorted likewise. */
+  taggedSetOf: (tag: number, ...children: Uint8Array[]): Uint8Array => tlv(tag, ...[...children].sort(compareBytes)),
   explicit: (n: number, child: Uint8Array): Uint8Array => tlv(contextConstructed(n), child),
   integer: (n: bigint | number): Uint8Array => tlv(Tag.INTEGER, encodeIntegerValue(BigInt(n))),
   boolean: (b: boolean): Uint8Array => tlv(Tag.BOOLEAN, Uint8Array.of(b ? 0xff : 0)),

@@ -13,16 +13,16 @@
  * file-level entry points (parsePrivateKey, parsePublicKey) wrap them in KeyError so a user
  * learns which file was wrong. Every failure is an Ssl3Error.
  */
-import { cbc } from '@noble/ciphers/aes.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { Des, TripleDes } from '../ciphers/des.js';
 import { Ssl3Error } from '../util/errors.js';
 import { utf8Bytes } from '../util/bytes.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
 import { CONSTRUCTED, CONTEXT, der, DerError, DerReader, Tag } from './der.js';
 import { describeOid, OID } from './oid.js';
+import { readAlgorithmIdentifier, type AlgorithmIdentifier } from './algorithm-identifier.js';
+import { contentCipherByName, contentCipherByOid, padContent, unpadContent, type ContentCipher } from './content-cipher.js';
 import { isLegacyEncrypted, isPem, pemDecode, pemEncode, PemError, type PemBlock } from './pem.js';
 import { bitLength, type RsaPrivateKey, type RsaPublicKey } from './rsa-key.js';
 import { validateRsaPrivateKey } from './rsa-keygen.js';
@@ -46,7 +46,6 @@ const LOCAL_OID = {
   hmacWithSHA224: '1.2.840.113549.2.8',
   hmacWithSHA384: '1.2.840.113549.2.10',
   hmacWithSHA512: '1.2.840.113549.2.11',
-  aes192Cbc: '2.16.840.1.101.3.4.1.22',
   scrypt: '1.3.6.1.4.1.11591.4.11',
   ed25519: '1.3.101.112',
   ed448: '1.3.101.113',
@@ -79,20 +78,6 @@ function unsupportedKey(oid: string): KeyError {
 
 // ---------------------------------------------------------------------------------------------
 // AlgorithmIdentifier (RFC 5280 section 4.1.1.2)
-
-interface AlgorithmIdentifier {
-  readonly oid: string;
-  /** The raw DER of the parameters, when present. */
-  readonly params?: Uint8Array;
-}
-
-function readAlgorithmIdentifier(r: DerReader, what: string): AlgorithmIdentifier {
-  const s = r.sequence(what);
-  const oid = s.oid();
-  const params = s.done ? undefined : s.readTlv().raw;
-  s.end(what);
-  return params ? { oid, params } : { oid };
-}
 
 /** RFC 3279 2.3.1: rsaEncryption parameters are NULL; some old encoders omit them, which we accept. */
 function checkRsaParams(alg: AlgorithmIdentifier): void {
@@ -276,50 +261,6 @@ const PRFS: ReadonlyMap<string, { hash: Prf; name: string }> = new Map([
   [LOCAL_OID.hmacWithSHA512, { hash: sha512, name: 'hmacWithSHA512' }],
 ]);
 
-interface Pbes2Cipher {
-  readonly name: string;
-  readonly keyLength: number;
-  readonly ivLength: number;
-  decrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
-  encrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
-}
-
-function aesCipher(name: string, keyLength: number): Pbes2Cipher {
-  return {
-    name,
-    keyLength,
-    ivLength: 16,
-    decrypt: (key, iv, data) => cbc(key, iv, { disablePadding: true }).decrypt(data),
-    encrypt: (key, iv, data) => cbc(key, iv, { disablePadding: true }).encrypt(data),
-  };
-}
-
-const PBES2_CIPHERS: ReadonlyMap<string, Pbes2Cipher> = new Map([
-  [OID.aes128Cbc, aesCipher('aes-128-cbc', 16)],
-  [LOCAL_OID.aes192Cbc, aesCipher('aes-192-cbc', 24)],
-  [OID.aes256Cbc, aesCipher('aes-256-cbc', 32)],
-  [
-    OID.desEde3Cbc,
-    {
-      name: 'des-ede3-cbc',
-      keyLength: 24,
-      ivLength: 8,
-      decrypt: (key, iv, data) => new TripleDes(key).decryptCbc(data, iv),
-      encrypt: (key, iv, data) => new TripleDes(key).encryptCbc(data, iv),
-    },
-  ],
-  [
-    OID.desCbc,
-    {
-      name: 'des-cbc',
-      keyLength: 8,
-      ivLength: 8,
-      decrypt: (key, iv, data) => new Des(key).decryptCbc(data, iv),
-      encrypt: (key, iv, data) => new Des(key).encryptCbc(data, iv),
-    },
-  ],
-]);
-
 const CONVERT_HINT =
   'convert it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD.pem -out NEW.pem` (or `openssl pkcs8 -topk8 -nocrypt ...` for an unencrypted key)';
 
@@ -328,7 +269,7 @@ interface Pbes2Params {
   readonly iterations: number;
   readonly keyLength?: number;
   readonly prf: { hash: Prf; name: string };
-  readonly cipher: Pbes2Cipher;
+  readonly cipher: ContentCipher;
   readonly iv: Uint8Array;
 }
 
@@ -365,7 +306,7 @@ function readPbes2Params(alg: AlgorithmIdentifier, maxIterations: number): Pbes2
     throw new KeyError('UNSUPPORTED_ENCRYPTION', `PBKDF2 iteration count ${iterations} is outside 1..${maxIterations}`);
   }
 
-  const cipher = PBES2_CIPHERS.get(enc.oid);
+  const cipher = contentCipherByOid(enc.oid);
   if (!cipher) throw new KeyError('UNSUPPORTED_ENCRYPTION', `key encryption cipher ${describeOid(enc.oid)} is not supported; ${CONVERT_HINT}`);
   if (keyLength !== undefined && keyLength !== cipher.keyLength) {
     throw new DerError('BAD_VALUE', `PBKDF2 keyLength ${keyLength} does not match ${cipher.name}`);
@@ -376,15 +317,6 @@ function readPbes2Params(alg: AlgorithmIdentifier, maxIterations: number): Pbes2
   ivReader.end('IV');
   if (iv.length !== cipher.ivLength) throw new DerError('BAD_VALUE', `${cipher.name} IV must be ${cipher.ivLength} bytes`);
   return { salt, iterations, keyLength, prf, cipher, iv };
-}
-
-/** Removes PKCS #5 padding (RFC 8018 section 6.1.1 step 4); undefined when it is wrong. */
-function unpad(data: Uint8Array, blockSize: number): Uint8Array | undefined {
-  if (data.length === 0 || data.length % blockSize !== 0) return undefined;
-  const n = data[data.length - 1];
-  if (n < 1 || n > blockSize) return undefined;
-  for (let i = data.length - n; i < data.length; i++) if (data[i] !== n) return undefined;
-  return data.subarray(0, data.length - n);
 }
 
 export interface DecryptOptions {
@@ -418,7 +350,7 @@ export function decryptPrivateKeyInfo(bytes: Uint8Array, passphrase: string, opt
   const plain = cipher.decrypt(key, params.iv, data);
   key.fill(0);
   try {
-    const inner = unpad(plain, blockSize);
+    const inner = unpadContent(plain, blockSize);
     if (!inner) throw new KeyError('BAD_PASSPHRASE', 'wrong passphrase for the encrypted private key (or the key is corrupt)');
     try {
       return decodePrivateKeyInfo(inner);
@@ -447,16 +379,13 @@ export function encryptPrivateKeyInfo(key: RsaPrivateKey, passphrase: string, op
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) {
     throw new KeyError('BAD_OPTION', `PBKDF2 iterations must be 1..${MAX_PBKDF2_ITERATIONS}`);
   }
-  const entry = [...PBES2_CIPHERS].find(([, c]) => c.name === cipherName);
-  if (!entry) throw new KeyError('BAD_OPTION', `unknown key encryption cipher '${cipherName}'`);
-  const [cipherOid, cipher] = entry;
+  const cipher = contentCipherByName(cipherName);
+  if (!cipher || cipher.name === 'des-cbc') throw new KeyError('BAD_OPTION', `unknown key encryption cipher '${cipherName}'`);
   const random = opts.random ?? systemRandom;
   const salt = random(16);
   const iv = random(cipher.ivLength);
   const plain = encodePrivateKeyInfo(key);
-  const pad = cipher.ivLength - (plain.length % cipher.ivLength);
-  const padded = new Uint8Array(plain.length + pad).fill(pad);
-  padded.set(plain);
+  const padded = padContent(plain, cipher.ivLength);
   plain.fill(0);
   const dk = pbkdf2(sha256, utf8Bytes(passphrase), salt, { c: iterations, dkLen: cipher.keyLength });
   const encrypted = cipher.encrypt(dk, iv, padded);
@@ -466,7 +395,7 @@ export function encryptPrivateKeyInfo(key: RsaPrivateKey, passphrase: string, op
     der.oid(OID.pbkdf2),
     der.sequence(der.octetString(salt), der.integer(iterations), der.sequence(der.oid(OID.hmacWithSHA256), der.null())),
   );
-  const scheme = der.sequence(der.oid(cipherOid), der.octetString(iv));
+  const scheme = der.sequence(der.oid(cipher.oid), der.octetString(iv));
   return der.sequence(der.sequence(der.oid(OID.pbes2), der.sequence(kdf, scheme)), der.octetString(encrypted));
 }
 

@@ -22,6 +22,7 @@ export const OID = {
   md5: '1.2.840.113549.2.5',
   sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',
+  sha224: '2.16.840.1.101.3.4.2.4',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
   // Name attributes (RFC 5280 Appendix A.1, RFC 4519).
@@ -79,12 +80,24 @@ export const OID = {
   desEde3Cbc: '1.2.840.113549.3.7',
   desCbc: '1.3.14.3.2.7',
   aes128Cbc: '2.16.840.1.101.3.4.1.2',
+  aes192Cbc: '2.16.840.1.101.3.4.1.22',
   aes256Cbc: '2.16.840.1.101.3.4.1.42',
   pbeWithSHA1And3DES: '1.2.840.113549.1.12.1.3',
   // PKCS #7 / CMS content types (RFC 5652), used by SCEP.
   data: '1.2.840.113549.1.7.1',
   signedData: '1.2.840.113549.1.7.2',
   envelopedData: '1.2.840.113549.1.7.3',
+  // CMS signed attributes (RFC 5652 section 11).
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  // SCEP message attributes (RFC 8894 section 3.2.1: id-VeriSign pki attributes).
+  scepMessageType: '2.16.840.1.113733.1.9.2',
+  scepPkiStatus: '2.16.840.1.113733.1.9.3',
+  scepFailInfo: '2.16.840.1.113733.1.9.4',
+  scepSenderNonce: '2.16.840.1.113733.1.9.5',
+  scepRecipientNonce: '2.16.840.1.113733.1.9.6',
+  scepTransactionId: '2.16.840.1.113733.1.9.7',
 } as const;
 
 export type OidName = keyof typeof OID;

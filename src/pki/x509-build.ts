@@ -144,7 +144,8 @@ export function buildCertificate(opts: BuildCertificateOptions): Certificate {
   return parseCertificate(der.sequence(tbs, algorithm, der.bitString(signature)));
 }
 
-function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
+/** One Extension (RFC 5280 4.1): `critical` written only when TRUE (DER omits the default). */
+export function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
   return critical ? der.sequence(der.oid(oid), der.boolean(true), der.octetString(value)) : der.sequence(der.oid(oid), der.octetString(value));
 }
 
@@ -184,7 +185,7 @@ function buildExtensions(opts: BuildCertificateOptions, selfSigned: boolean): Ui
 }
 
 /** KeyUsage BIT STRING, DER-minimal: trailing zero bits dropped and counted as unused (X.690 11.2.2). */
-function encodeKeyUsage(usages: readonly KeyUsage[]): Uint8Array {
+export function encodeKeyUsage(usages: readonly KeyUsage[]): Uint8Array {
   if (usages.length === 0) throw bad('keyUsage must name at least one usage');
   let mask = 0;
   for (const u of usages) {
@@ -222,7 +223,7 @@ function ia5(what: string, s: string): Uint8Array {
   return utf8Bytes(s);
 }
 
-function encodeGeneralNames(san: SubjectAltNameInput): Uint8Array[] {
+export function encodeGeneralNames(san: SubjectAltNameInput): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const d of san.dns ?? []) {
     if (d === '' || /\s/.test(d)) throw bad(`not a DNS name: '${d}'`);

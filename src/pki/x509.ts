@@ -62,6 +62,11 @@ const SIGNATURE_HASHES: ReadonlyMap<string, SignatureHash> = new Map([
   [OID.sha512WithRSAEncryption, 'sha512'],
 ]);
 
+/** The digest of an RSA PKCS #1 v1.5 signature algorithm OID, or undefined for any other algorithm. */
+export function signatureHashOf(oid: string): SignatureHash | undefined {
+  return SIGNATURE_HASHES.get(oid);
+}
+
 /** The dotted OID of sha*WithRSAEncryption for a digest name (the builder's direction). */
 export function rsaSignatureOid(hash: SignatureHash): string {
   for (const [oid, h] of SIGNATURE_HASHES) if (h === hash) return oid;

@@ -3,7 +3,7 @@
  * as text, and every outside action (keys, save, apply) recorded instead of done. Keys are
  * real but small, so show commands that read them work without waiting for 2048-bit primes.
  */
-import type { ConfigContext, RuntimeStatus } from '../../src/config/context.js';
+import type { CaServices, ConfigContext, RuntimeStatus } from '../../src/config/context.js';
 import { defaultConfig, emptyKeyRing, fqdn, type KeyRing, type RunningConfig } from '../../src/config/model.js';
 import { nodeRsaKey } from '../helpers/keys.js';
 
@@ -19,6 +19,12 @@ export class FakeContext implements ConfigContext {
   startup: string | undefined;
   /** When set, apply() throws it (a server that cannot listen). */
   applyError: Error | undefined;
+  /** SCEP goes nowhere unless a test gives a transport; polls do not wait. */
+  readonly ca: CaServices = {
+    transport: () => ({ request: () => Promise.reject(new Error('no CA in this test')) }),
+    sleep: () => Promise.resolve(),
+    now: () => new Date(),
+  };
 
   print(text: string): void {
     this.output += text;
