@@ -41,7 +41,7 @@ export const PKI_STATUS = { '0': 'SUCCESS', '2': 'FAILURE', '3': 'PENDING' } as 
 export const FAIL_INFO: Readonly<Record<string, { name: string; text: string }>> = {
   '0': { name: 'badAlg', text: 'unrecognized or unsupported algorithm' },
   '1': { name: 'badMessageCheck', text: 'integrity check (signature) failed' },
-  '2': { name: 'badRequest', text: 'transaction not permitted or supported (wrong challenge password?)' },
+  '2': { name: 'badRequest', text: 'transaction not permitted or supported (a wrong challenge password, or a request the CA\'s policy refuses)' },
   '3': { name: 'badTime', text: 'the message time was not close enough to the CA\'s time' },
   '4': { name: 'badCertId', text: 'no certificate could be identified matching the criteria' },
 };

@@ -216,12 +216,13 @@ describe('? help and completion', () => {
     await exec(con, ctx, 'crypto ca trustpoint TP');
     expect(await exec(con, ctx, '?')).toBe(
       [
-        '  crl         CRL option',
-        '  end         Exit from configure mode',
-        '  enrollment  Enrollment parameters',
-        '  exit        Exit from ca-trustpoint configuration mode',
-        '  no          Negate a command or set its defaults',
-        '  primary     Set this CA as the primary CA',
+        '  crl           CRL option',
+        '  end           Exit from configure mode',
+        '  enrollment    Enrollment parameters',
+        '  exit          Exit from ca-trustpoint configuration mode',
+        '  no            Negate a command or set its defaults',
+        '  primary       Set this CA as the primary CA',
+        '  subject-name  Subject name',
         '',
         '',
       ].join('\n'),
@@ -354,12 +355,15 @@ describe('global configuration commands', () => {
     expect(await run('crypto key generate rsa modulus 359')).toContain('^');
   });
 
-  it('crypto ca authenticate and enrollment say SCEP is not implemented yet', async () => {
+  it('crypto ca authenticate and enrollment name what is missing before asking anything', async () => {
     const { ctx, run } = await config();
-    expect(await run('crypto ca authenticate TP1')).toBe('% crypto ca authenticate (fetching the CA certificate) needs SCEP, which is not implemented yet in this version.\n');
-    expect(await run('crypto ca enrollment TP1')).toMatch(/^% crypto ca enrollment .*not implemented yet/);
-    expect(await run('crypto ca enroll TP1')).toMatch(/^% crypto ca enroll .*not implemented yet/);
-    expect(ctx.count('apply')).toBe(0);
+    expect(await run('crypto ca authenticate TP1')).toBe('% Trustpoint TP1 is not defined; declare it with crypto ca trustpoint TP1.\n');
+    await run('crypto ca trustpoint TP1');
+    await run('exit');
+    expect(await run('crypto ca authenticate TP1')).toMatch(/^% Trustpoint TP1 has no enrollment URL/);
+    expect(await run('crypto ca enrollment TP1')).toBe('% You must authenticate the Certificate Authority before you can enroll with it.\n');
+    expect(await run('crypto ca enroll TP1')).toBe('% You must authenticate the Certificate Authority before you can enroll with it.\n');
+    expect(ctx.keys.certificates).toHaveLength(0);
   });
 });
 
