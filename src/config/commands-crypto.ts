@@ -9,6 +9,7 @@ import { arg, kw, num, type Args } from './grammar.js';
 import { DEFAULT_MODULUS, MODULUS_RANGE, fqdn, type Trustpoint } from './model.js';
 import type { CommandNode, Session } from './commands.js';
 import { authenticate, enrollment } from './commands-ca.js';
+import { CERT_CHAIN_GLOBAL } from './cert-chain.js';
 import { parseNameString } from '../pki/x509-build.js';
 import { Ssl3Error } from '../util/errors.js';
 
@@ -73,6 +74,7 @@ function removeTrustpoint(s: Session, a: Args): void {
 }
 
 const CA: CommandNode = kw('ca', 'Certification authority', [
+  CERT_CHAIN_GLOBAL,
   kw('authenticate', 'Get the certification authority certificate', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: authenticate })]),
   kw('enroll', 'Request a certificate from a CA', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: enrollment })]),
   kw('enrollment', 'Request a certificate from a CA', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: enrollment })]),

@@ -14,8 +14,9 @@ import { verifyPassword } from './password.js';
 import { GLOBAL_COMMANDS } from './commands-global.js';
 import { HTTP_COMMANDS } from './commands-http.js';
 import { CRYPTO_COMMANDS, TRUSTPOINT_COMMANDS } from './commands-crypto.js';
+import { CERT_CHAIN_COMMANDS } from './cert-chain.js';
 
-export type Mode = 'exec' | 'privileged' | 'config' | 'ca-trustpoint';
+export type Mode = 'exec' | 'privileged' | 'config' | 'ca-trustpoint' | 'cert-chain';
 
 /** A question whose answer is the next line typed (IOS's `Password:`, `[yes/no]:`). */
 export interface Question {
@@ -29,7 +30,7 @@ export interface Question {
 export interface Session {
   readonly ctx: ConfigContext;
   mode: Mode;
-  /** The trustpoint that ca-trustpoint mode lines change. */
+  /** The trustpoint that ca-trustpoint (and certificate chain) mode lines change. */
   trustpoint?: string;
   /** A person who can answer questions; a file load takes IOS's non-interactive path instead. */
   readonly interactive: boolean;
@@ -45,6 +46,7 @@ const PROMPT_SUFFIX: Readonly<Record<Mode, string>> = {
   privileged: '#',
   config: '(config)#',
   'ca-trustpoint': '(ca-trustpoint)#',
+  'cert-chain': '(config-cert-chain)#',
 };
 
 export function promptFor(mode: Mode, hostname: string): string {
@@ -110,7 +112,7 @@ const SHOW: CommandNode = kw('show', 'Show running system information', [
       ]),
     ]),
   ]),
-  kw('running-config', 'Current operating configuration', { run: (s) => print(s, showRunningConfig(s.ctx.config)) }),
+  kw('running-config', 'Current operating configuration', { run: (s) => print(s, showRunningConfig(s.ctx.config, s.ctx.keys)) }),
   kw('startup-config', 'Contents of startup configuration', { run: async (s) => print(s, showStartupConfig(await s.ctx.readStartupConfig())) }),
 ]);
 
@@ -137,7 +139,7 @@ const WRITE: CommandNode = kw('write', 'Write running configuration to memory or
   run: save,
   children: [
     kw('memory', 'Write to NV memory', { run: save }),
-    kw('terminal', 'Write to terminal', { run: (s) => print(s, showRunningConfig(s.ctx.config)) }),
+    kw('terminal', 'Write to terminal', { run: (s) => print(s, showRunningConfig(s.ctx.config, s.ctx.keys)) }),
   ],
 });
 
@@ -166,6 +168,11 @@ const toPrivileged = (s: Session): void => {
   s.trustpoint = undefined;
 };
 
+const leaveSubMode = (s: Session): void => {
+  s.mode = 'config';
+  s.trustpoint = undefined;
+};
+
 const CONFIG: readonly CommandNode[] = mergeNodes<Session>(GLOBAL_COMMANDS, HTTP_COMMANDS, CRYPTO_COMMANDS, [
   kw('do', 'To run exec commands in config mode', { pure: true, children: EXEC_COMMANDS }),
   kw('end', 'Exit from configure mode', { pure: true, run: toPrivileged }),
@@ -175,13 +182,13 @@ const CONFIG: readonly CommandNode[] = mergeNodes<Session>(GLOBAL_COMMANDS, HTTP
 
 const TRUSTPOINT: readonly CommandNode[] = mergeNodes<Session>(TRUSTPOINT_COMMANDS, [
   kw('end', 'Exit from configure mode', { pure: true, run: toPrivileged }),
-  kw('exit', 'Exit from ca-trustpoint configuration mode', {
-    pure: true,
-    run: (s) => {
-      s.mode = 'config';
-      s.trustpoint = undefined;
-    },
-  }),
+  kw('exit', 'Exit from ca-trustpoint configuration mode', { pure: true, run: leaveSubMode }),
+  negation(),
+]);
+
+const CERT_CHAIN: readonly CommandNode[] = mergeNodes<Session>(CERT_CHAIN_COMMANDS, [
+  kw('end', 'Exit from configure mode', { pure: true, run: toPrivileged }),
+  kw('exit', 'Exit from certificate chain mode', { pure: true, run: leaveSubMode }),
   negation(),
 ]);
 
@@ -191,9 +198,10 @@ export const COMMAND_MODES: Readonly<Record<Mode, CommandMode<Session, Mode>>> =
   privileged: { roots: PRIVILEGED },
   config: { roots: CONFIG },
   'ca-trustpoint': { roots: TRUSTPOINT, parent: 'config' },
+  'cert-chain': { roots: CERT_CHAIN, parent: 'config' },
 };
 
 /** Modes whose commands change the configuration (the console applies it after each one). */
 export function isConfigMode(mode: Mode): boolean {
-  return mode === 'config' || mode === 'ca-trustpoint';
+  return mode === 'config' || mode === 'ca-trustpoint' || mode === 'cert-chain';
 }

@@ -5,7 +5,7 @@
  * sub-mode lines follow their `crypto ca trustpoint` line (their indentation is optional).
  * Every bad line is reported, with IOS's caret, so a user can fix them all at once.
  */
-import { COMMAND_MODES, isConfigMode, type Session } from './commands.js';
+import { COMMAND_MODES, isConfigMode, type Question, type Session } from './commands.js';
 import type { ConfigContext } from './context.js';
 import { errorText } from './console.js';
 import { formatParseError, parseInMode } from './grammar.js';
@@ -32,12 +32,15 @@ const NOT_COMMANDS: readonly RegExp[] = [
  * ctx.apply(): the caller applies once, after deciding what to do about errors.
  */
 export async function loadConfig(text: string, ctx: ConfigContext): Promise<ConfigLineError[]> {
+  // No one answers questions in a file: commands take IOS's non-interactive path. A command
+  // that reads lines of its own (a certificate's hex up to `quit`) asks for them one by one,
+  // and the next lines of the file answer.
+  let pending: Question | undefined;
   const session: Session = {
     ctx,
     mode: 'config',
-    // No one answers questions in a file: commands take IOS's non-interactive path.
     interactive: false,
-    ask: () => undefined,
+    ask: (q) => void (pending = q),
     close: () => undefined,
   };
   const errors: ConfigLineError[] = [];
@@ -45,6 +48,16 @@ export async function loadConfig(text: string, ctx: ConfigContext): Promise<Conf
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trimEnd();
     const trimmed = line.trim();
+    if (pending) {
+      const q = pending;
+      pending = undefined;
+      try {
+        await q.answer(line);
+      } catch (e) {
+        errors.push({ line: i + 1, text: line, output: errorText(e).trimEnd() });
+      }
+      continue;
+    }
     if (trimmed === '' || trimmed.startsWith('!') || NOT_COMMANDS.some((re) => re.test(trimmed))) continue;
     const { outcome, mode } = parseInMode(COMMAND_MODES, session.mode, line);
     if (!outcome.ok) {

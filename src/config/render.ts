@@ -13,7 +13,8 @@
 import { formatAccessEntry } from '../http/access-list.js';
 import { DEFAULT_TIMEOUT_POLICY } from '../http/timeout-policy.js';
 import { IOS_SUITES } from '../ciphers/suites.js';
-import { defaultHttpConfig, type RunningConfig, type StoredPassword, type Trustpoint } from './model.js';
+import { defaultHttpConfig, type KeyRing, type RunningConfig, type StoredPassword, type Trustpoint } from './model.js';
+import { certificateChainLines } from './cert-chain.js';
 
 /**
  * Cipher-suite keywords in the order IOS displays them: sorted, whatever order they were typed
@@ -102,8 +103,12 @@ function accessListLines(config: RunningConfig): string[] {
   return numbers.flatMap((n) => config.accessLists.get(n)!.map((e) => `access-list ${n} ${formatAccessEntry(e)}`));
 }
 
-/** The configuration text, one command a line, `!` between sections, ending with `end` and a newline. */
-export function renderConfig(config: RunningConfig): string {
+/**
+ * The configuration text, one command a line, `!` between sections, ending with `end` and a
+ * newline. With the key ring, each trustpoint's certificates follow the trustpoints as IOS's
+ * `crypto ca certificate chain` blocks.
+ */
+export function renderConfig(config: RunningConfig, ring?: KeyRing): string {
   const sections: string[][] = [
     // IOS always writes the host name, even the default one.
     [`hostname ${config.hostname}`],
@@ -112,6 +117,7 @@ export function renderConfig(config: RunningConfig): string {
     config.domainName !== undefined ? [`ip domain-name ${config.domainName}`] : [],
     // Each trustpoint is its own section: IOS closes every sub-mode block with a `!`.
     ...[...config.trustpoints.values()].map(trustpointLines),
+    ...(ring ? certificateChainLines(config, ring) : []),
     httpLines(config),
     accessListLines(config),
   ];

@@ -148,7 +148,7 @@ export class Router implements ConfigContext {
   }
 
   save(): Promise<void> {
-    return this.store.save(renderConfig(this.config), this.keys);
+    return this.store.save(renderConfig(this.config, this.keys), this.keys);
   }
 
   /**

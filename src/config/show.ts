@@ -81,8 +81,8 @@ export function showHttpClientSecureStatus(config: RunningConfig): string {
 }
 
 /** `show running-config`: the header IOS prints, then the configuration; N counts UTF-8 bytes. */
-export function showRunningConfig(config: RunningConfig): string {
-  const text = renderConfig(config);
+export function showRunningConfig(config: RunningConfig, ring?: KeyRing): string {
+  const text = renderConfig(config, ring);
   return `Building configuration...\n\nCurrent configuration : ${encoder.encode(text).length} bytes\n${text}`;
 }
 
