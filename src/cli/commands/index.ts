@@ -8,6 +8,7 @@ import { getCommand } from './get.js';
 import { consoleCommand } from './console.js';
 import { bridgeCommand } from './bridge.js';
 import { connectCommand } from './connect.js';
+import { enrollCommand } from './enroll.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   connectCommand,
   consoleCommand,
   bridgeCommand,
+  enrollCommand,
 ];
