@@ -9,7 +9,7 @@
  */
 import type { ConfigContext } from './context.js';
 import { kw, mergeNodes, negation, type CommandMode, type Node } from './grammar.js';
-import { showCryptoCaCertificates, showCryptoKeyMypubkeyRsa, showHttpClientSecureStatus, showHttpServerSecureStatus, showHttpServerStatus, showRunningConfig, showStartupConfig } from './show.js';
+import { showCryptoCaCertificates, showCryptoCaTrustpoints, showCryptoKeyMypubkeyRsa, showHttpClientSecureStatus, showHttpServerSecureStatus, showHttpServerStatus, showRunningConfig, showStartupConfig } from './show.js';
 import { verifyPassword } from './password.js';
 import { GLOBAL_COMMANDS } from './commands-global.js';
 import { HTTP_COMMANDS } from './commands-http.js';
@@ -92,7 +92,13 @@ const print = (s: Session, text: string): void => {
 
 const SHOW: CommandNode = kw('show', 'Show running system information', [
   kw('crypto', 'Encryption module', [
-    kw('ca', 'Show certification authority policy', [kw('certificates', 'Show certificates', { run: (s) => print(s, showCryptoCaCertificates(s.ctx.keys)) })]),
+    kw('ca', 'Show certification authority policy', [
+      kw('certificates', 'Show certificates', {
+        run: (s) => print(s, showCryptoCaCertificates(s.ctx.keys)),
+        children: [kw('verbose', 'Display in verbose mode', { run: (s) => print(s, showCryptoCaCertificates(s.ctx.keys, true)) })],
+      }),
+      kw('trustpoints', 'Show trustpoints', { run: (s) => print(s, showCryptoCaTrustpoints(s.ctx.config, s.ctx.keys)) }),
+    ]),
     kw('key', 'Show long term public keys', [
       kw('mypubkey', 'Show public keys associated with this router', [kw('rsa', 'Show RSA public keys', { run: (s) => print(s, showCryptoKeyMypubkeyRsa(s.ctx.keys)) })]),
     ]),

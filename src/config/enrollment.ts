@@ -16,14 +16,10 @@ import { keyIdentifier, parseNameString, type NameInput } from '../pki/x509-buil
 import { bytesEqual, toHex } from '../util/bytes.js';
 import { Ssl3Error } from '../util/errors.js';
 import { CommandError, type ConfigContext } from './context.js';
+import { iosFingerprint } from './show.js';
 import { ENROLL_RETRY_COUNT, ENROLL_RETRY_PERIOD_MINUTES, fqdn, type CertificateRecord, type KeyPairRecord, type KeyUsage, type Trustpoint } from './model.js';
 
 const MINUTE_MS = 60_000;
-
-/** IOS writes fingerprints as groups of eight hex digits. */
-export function iosFingerprint(digest: Uint8Array): string {
-  return (toHex(digest).toUpperCase().match(/.{1,8}/g) ?? []).join(' ');
-}
 
 /** The trustpoint `name`, or the one-line error IOS users expect when it is not declared. */
 export function trustpointNamed(ctx: ConfigContext, name: string): Trustpoint {

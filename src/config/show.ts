@@ -16,6 +16,7 @@ import { publicKeyOf } from '../pki/rsa-key.js';
 import { attributeLabel, commonName } from '../pki/x509.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import type { CertificateRecord, KeyRing, KeyUsage, RunningConfig } from './model.js';
+import { DIGESTS } from '../pki/digests.js';
 import { displaySuites, renderConfig } from './render.js';
 
 export { displaySuites };
@@ -179,7 +180,12 @@ const CERT_USAGE_TEXT: Readonly<Record<CertificateRecord['usage'], string>> = {
   ca: 'Signature',
 };
 
-function certificateBlock(record: CertificateRecord, trustpoints: readonly string[]): string[] {
+/** IOS writes fingerprints as groups of eight hex digits. */
+export function iosFingerprint(digest: Uint8Array): string {
+  return (toHex(digest).toUpperCase().match(/.{1,8}/g) ?? []).join(' ');
+}
+
+function certificateBlock(record: CertificateRecord, trustpoints: readonly string[], verbose: boolean): string[] {
   const c: Certificate = record.certificate;
   const name = subjectName(c.subject);
   return [
@@ -195,6 +201,7 @@ function certificateBlock(record: CertificateRecord, trustpoints: readonly strin
     '  Validity Date:',
     `    start date: ${formatIosTime(c.notBefore)}`,
     `    end   date: ${formatIosTime(c.notAfter)}`,
+    ...(verbose ? [`  Fingerprint MD5: ${iosFingerprint(DIGESTS.md5(c.raw))}`, `  Fingerprint SHA1: ${iosFingerprint(DIGESTS.sha1(c.raw))}`] : []),
     `  Associated Trustpoints: ${trustpoints.join(' ')}`,
   ];
 }
@@ -204,7 +211,7 @@ function certificateBlock(record: CertificateRecord, trustpoints: readonly strin
  * (IOS lists a CA certificate shared by two trustpoints once, naming both), blocks separated
  * by an empty line. Nothing at all without certificates, as IOS.
  */
-export function showCryptoCaCertificates(ring: KeyRing): string {
+export function showCryptoCaCertificates(ring: KeyRing, verbose = false): string {
   const groups: { record: CertificateRecord; trustpoints: string[] }[] = [];
   for (const r of ring.certificates) {
     const g = groups.find((x) => x.record.usage === r.usage && bytesEqual(x.record.certificate.raw, r.certificate.raw));
@@ -214,5 +221,25 @@ export function showCryptoCaCertificates(ring: KeyRing): string {
       groups.push({ record: r, trustpoints: [r.trustpoint] });
     }
   }
-  return groups.map((g) => lines(certificateBlock(g.record, g.trustpoints))).join('\n');
+  return groups.map((g) => lines(certificateBlock(g.record, g.trustpoints, verbose))).join('\n');
+}
+
+/**
+ * `show crypto ca trustpoints`: each declared trustpoint with its CA certificate's subject and
+ * serial when `crypto ca authenticate` stored one, its enrollment URL and CRL settings.
+ */
+export function showCryptoCaTrustpoints(config: RunningConfig, ring: KeyRing): string {
+  const blocks: string[] = [];
+  for (const tp of config.trustpoints.values()) {
+    const ca = ring.certificates.find((c) => c.trustpoint === tp.name && c.usage === 'ca')?.certificate;
+    const lines = [`Trustpoint ${tp.name}:`];
+    if (ca) lines.push('    Subject Name:', ...nameLines(ca.subject, '    '), `          Serial Number (hex): ${serialHex(ca.serialNumber)}`, '    Certificate configured.');
+    else lines.push('    Not authenticated.');
+    if (tp.enrollmentUrl !== undefined) lines.push(`    SCEP URL: ${tp.enrollmentUrl}`);
+    if (tp.crlQuery !== undefined) lines.push(`    CRL query: ${tp.crlQuery}`);
+    lines.push(`    CRL checking: ${tp.crlMode ?? 'required'}`);
+    if (tp.primary) lines.push('    Primary trustpoint.');
+    blocks.push(lines.join('\n'));
+  }
+  return blocks.length ? `${blocks.join('\n\n')}\n` : '';
 }

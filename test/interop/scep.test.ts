@@ -84,8 +84,11 @@ describe.skipIf(!scepserver)('enrollment with micromdm scepserver', () => {
       writeFileSync(file, certificateToPem(cert));
       expect(execFileSync(openssl, ['verify', '-CAfile', ca.caFile, file]).toString()).toMatch(/: OK/);
     }
-    const show = await d.type('end', 'show crypto ca certificates');
+    const show = await d.type('end', 'show crypto ca certificates verbose');
     expect(show).toContain('Associated Trustpoints: CA-trust-local');
+    expect(show.replace(/ /g, '')).toContain(`FingerprintSHA1:${sha1}`);
+    const tps = await d.type('show crypto ca trustpoints');
+    expect(tps).toContain(`Trustpoint CA-trust-local:\n    Subject Name:\n    ou=SCEP CA\n    o=ssl3 test CA\n    c=US\n          Serial Number (hex): 01\n    Certificate configured.\n    SCEP URL: ${ca.url}\n    CRL checking: required\n    Primary trustpoint.\n`);
     await d.type('copy running-config startup-config');
     await d.router.close();
 
