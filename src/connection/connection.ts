@@ -9,14 +9,24 @@
  * Every failure inside receive() ends as one fatal alert from the SSL 3.0 set and a closed
  * connection; receive() itself never throws.
  *
- * Renegotiation: a server refuses a client's new ClientHello unless allowRenegotiation is
- * set. SSL 3.0 has no no_renegotiation alert (TLS added it), so a warning cannot express the
- * refusal; the connection closes with handshake_failure, as OpenSSL's SSL 3.0 code does. A
- * client renegotiates only when the application calls renegotiate(); a server's
- * HelloRequest is otherwise ignored (section 5.6.1.1 allows that). Every renegotiation is
- * bound to the previous handshake with RFC 5746 renegotiation_info (handshake/client.ts and
- * server.ts): a server refuses insecure renegotiation; a client falls back to a legacy
- * renegotiation only with a server that never signalled RFC 5746, and only when asked to.
+ * Renegotiation: a server refuses every client-initiated renegotiation unless
+ * allowRenegotiation is set (`ssl3 serve --allow-renegotiation`). That is stricter than
+ * OpenSSL 1.0.2, which accepts a secure (RFC 5746) renegotiation by default and refuses only
+ * the legacy kind: each renegotiation costs the server an RSA private-key operation at the
+ * client's will, and an HTTPS server has no use for it. SSL 3.0 has no no_renegotiation alert
+ * (TLS added it, and OpenSSL never sends it under SSL 3.0), so a warning cannot express the
+ * refusal; the connection closes with handshake_failure, the alert OpenSSL 1.0.2's SSL 3.0
+ * server sends when it refuses a legacy renegotiation. A client renegotiates only when the
+ * application calls renegotiate(); a server's HelloRequest is otherwise ignored (section
+ * 5.6.1.1 allows that). Every renegotiation is bound to the previous handshake with RFC 5746
+ * renegotiation_info (handshake/client.ts and server.ts): even when allowed, a server refuses
+ * insecure renegotiation; a client falls back to a legacy renegotiation only with a server
+ * that never signalled RFC 5746, and only when asked to.
+ *
+ * Records that move nothing forward are bounded (CVE-2016-8610, "SSL Death Alert": a peer
+ * that streams warning alerts keeps a server busy forever): empty application-data records
+ * (maxEmptyRecords in a row) and ignored warning alerts or HelloRequests (maxIgnoredMessages
+ * in a row); past either bound the connection ends with unexpected_message.
  */
 import { systemRandom } from '../util/random.js';
 import { toHex } from '../util/bytes.js';
@@ -71,6 +81,12 @@ export interface ConnectionOptions extends HandshakeOptions {
   /** Consecutive empty records tolerated before the peer is considered abusive. */
   maxEmptyRecords?: number;
   /**
+   * Warning alerts and HelloRequests that the connection ignores, tolerated in a row before
+   * the peer is considered abusive (default 4: the fifth ends the connection, as OpenSSL's
+   * MAX_WARN_ALERT_COUNT of 5 does since CVE-2016-8610).
+   */
+  maxIgnoredMessages?: number;
+  /**
    * Also trace the master secret and the key block of each handshake ('keys' events): for
    * learning and debugging only, since whoever reads the trace can decrypt the connection.
    */
@@ -89,7 +105,9 @@ export class Connection {
   private readonly reassembler = new HandshakeReassembler();
   private handshake?: ClientHandshake | ServerHandshake;
   private transcript = new Transcript();
+  /** Records in a row that moved nothing forward: empty ones, and ignored warnings or HelloRequests. */
   private emptyRecords = 0;
+  private ignoredMessages = 0;
   private busy = false;
   private sentCloseNotify = false;
   private receivedCloseNotify = false;
@@ -342,7 +360,6 @@ export class Connection {
       }
       return;
     }
-    this.emptyRecords = 0;
     switch (rec.type) {
       case ContentType.handshake:
         return this.onHandshakeFragment(fragment);
@@ -361,14 +378,19 @@ export class Connection {
       this.events.trace?.({ kind: 'handshake', direction: 'in', type: msg.type, name: handshakeTypeName(msg.type), length: msg.body.length, body: msg.body });
       if (this.phase === 'open') {
         this.onHandshakeWhileOpen(msg.type);
-        if (this.phase === 'open') continue; // ignored (HelloRequest)
+        if (this.phase === 'open') {
+          this.ignored('HelloRequest (renegotiate() was not called)');
+          continue;
+        }
       }
       if (this.phase === 'closed') return;
       if (msg.type === HandshakeType.hello_request && this.role === 'client') {
         // Section 5.6.1.1: HelloRequest is not hashed and a client ignores it during a
         // handshake. Only a server sends it: a server's state machine rejects one.
+        this.ignored('HelloRequest');
         continue;
       }
+      this.progressed();
       this.handshake!.onMessage(msg);
     }
   }
@@ -383,7 +405,6 @@ export class Connection {
       return;
     }
     if (type !== HandshakeType.hello_request) throw new SslAlertError('unexpected_message', `${handshakeTypeName(type)} on an open connection`);
-    this.events.trace?.({ kind: 'note', text: 'ignoring HelloRequest (renegotiate() was not called)' });
   }
 
   private onChangeCipherSpec(fragment: Uint8Array): void {
@@ -393,6 +414,7 @@ export class Connection {
     if (!this.reassembler.empty) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec inside a fragmented handshake message');
     if (!this.pendingRead) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec before the key exchange');
     this.handshake.onChangeCipherSpec();
+    this.progressed();
     this.readRecord = this.pendingRead;
     this.pendingRead = undefined;
   }
@@ -413,13 +435,35 @@ export class Connection {
     }
     if (level === AlertLevel.fatal) throw new PeerAlertError(level, description);
     if (level !== AlertLevel.warning) throw new SslAlertError('illegal_parameter', `alert level ${level}`);
-    if (this.handshake && !this.handshake.done && this.handshake.onWarningAlert(description)) return;
-    this.events.trace?.({ kind: 'note', text: `ignoring warning alert ${alertName(description)}` });
+    if (this.handshake && !this.handshake.done && this.handshake.onWarningAlert(description)) return this.progressed();
+    this.ignored(`warning alert ${alertName(description)}`);
   }
 
   private onApplicationData(fragment: Uint8Array): void {
     // Application data is legal once a handshake finished, also while a renegotiation runs.
     if (!this.result) throw new SslAlertError('unexpected_message', 'application data before the handshake finished');
+    this.progressed();
     this.events.data?.(fragment);
+  }
+
+  /**
+   * A record or message that moved the connection forward: a handshake message taken by the
+   * state machine, ChangeCipherSpec, application data. Only these end a run of empty records
+   * or ignored messages; the two kinds of run do not end each other, so alternating them
+   * gains a peer nothing. (A fragment of a handshake message is neither: it is bounded by the
+   * reassembler's message size.)
+   */
+  private progressed(): void {
+    this.emptyRecords = 0;
+    this.ignoredMessages = 0;
+  }
+
+  /** A warning alert or HelloRequest we let pass; too many in a row is a flood (CVE-2016-8610). */
+  private ignored(what: string): void {
+    const max = this.options.maxIgnoredMessages ?? 4;
+    if (++this.ignoredMessages > max) {
+      throw new SslAlertError('unexpected_message', `${this.ignoredMessages} warning alerts or HelloRequests in a row (at most ${max}), the last ${what}`);
+    }
+    this.events.trace?.({ kind: 'note', text: `ignoring ${what}` });
   }
 }

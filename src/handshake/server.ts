@@ -149,9 +149,11 @@ export class ServerHandshake {
 
   private onClientHello(hello: ClientHello, v2: boolean): void {
     const { options } = this.host;
-    // Section 5.6.1.2 / Appendix E: a client offering a later version still speaks 3.0 with us.
-    if (hello.version >> 8 !== 3) {
-      throw new SslAlertError('protocol_version', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, not SSL 3.x`);
+    // Section 5.6.1.2 / Appendix E, and RFC 5246 E.1's version tolerance: a client offering any
+    // later version, whatever its major number ((3,4), (4,1), (254,254)), gets the highest we
+    // have, 3.0; only one that cannot speak 3.0 (an SSL 2.0 client) is refused.
+    if (hello.version < SSL3_VERSION) {
+      throw new SslAlertError('protocol_version', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, older than SSL 3.0`);
     }
     if (!hello.compressionMethods.includes(0)) throw new SslAlertError('illegal_parameter', 'client does not offer null compression');
     this.checkRenegotiationInfo(hello);

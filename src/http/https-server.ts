@@ -2,7 +2,8 @@
  * HTTPS over SSL 3.0 with node's own HTTP/1.1 server on top, the way node:https sits on
  * node:tls: each secured SSLSocket is handed to an http.Server with emit('connection'), so
  * handlers get the req/res API (and Express apps run unchanged). node:http's parser is the
- * one the ecosystem trusts; we never parse HTTP ourselves.
+ * one the ecosystem trusts; we never parse HTTP ourselves. Only the line ends of request heads
+ * are widened first: a bare LF becomes CRLF (bare-lf.ts, RFC 9112 2.2), for legacy clients.
  *
  * With `policy`, the IOS server policies (access class, max connections, timeout policy,
  * authentication, access log; see server-policy.ts) apply to every connection; the access
@@ -13,6 +14,7 @@
 import * as http from 'node:http';
 import { createServer as createSslServer, type ServerOptions, type SSLServer } from '../socket/index.js';
 import type { SSLSocket } from '../socket/ssl-socket.js';
+import { bareLfRequestFilter } from './bare-lf.js';
 import { PolicyServer, type RequestHandler, type ServerPolicy, type ServerPolicyOptions } from './server-policy.js';
 
 export type { RequestHandler } from './server-policy.js';
@@ -33,7 +35,9 @@ export class HttpsServer extends PolicyServer {
     super(ssl, 'https', http.createServer(options.http ?? {}), options.policy, handler);
     this.ssl = ssl;
     ssl.on('secureConnection', (socket: SSLSocket) => {
-      if (this.adopt(socket, socket.socket)) this.http.emit('connection', socket);
+      if (!this.adopt(socket, socket.socket)) return;
+      socket.setInputFilter(bareLfRequestFilter());
+      this.http.emit('connection', socket);
     });
   }
 }

@@ -26,7 +26,7 @@
  * A server created without `policy` has none of these limits (node:http's behaviour), but
  * still closes gracefully.
  */
-import type * as http from 'node:http';
+import * as http from 'node:http';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { accessPermits, displayAddress, parseAccessList, type AccessList } from './access-list.js';
@@ -36,6 +36,9 @@ import { checkMaxConnections, ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type Con
 import { ConnectionTimers, resolveTimeoutPolicy, type ExpiryReason, type TimeoutPolicy } from './timeout-policy.js';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** What node:http answers a request it cannot take, by error code (its default clientError handler's table); anything else is 400. */
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = { HPE_HEADER_OVERFLOW: 431, HPE_CHUNK_EXTENSIONS_OVERFLOW: 413, ERR_HTTP_REQUEST_TIMEOUT: 408 };
 
 export interface ServerPolicyOptions {
   /** Standard access list: parsed entries, or IOS lines ('permit 10.0.0.0 0.0.0.255, deny any'). */
@@ -174,6 +177,7 @@ export abstract class PolicyServer {
     // Before any other 'connection' listener (the SSL server's): decide before a byte is read.
     listener.prependListener('connection', (raw: net.Socket) => this.onConnection(raw));
     httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res));
+    httpServer.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
   }
 
   /** Adds a request handler (runs after the policy: counting, authentication, logging). */
@@ -306,6 +310,30 @@ export abstract class PolicyServer {
     conn.httpSocket.end();
     conn.graceTimer = setTimeout(() => conn.raw.destroy(), this.policy.closeGraceMs);
     conn.graceTimer.unref();
+  }
+
+  /**
+   * A request node:http cannot take (unparsable, headers too large, a broken body). node's own
+   * handler writes its 400 and destroys the socket at once, and over SSL the reply never left:
+   * the client saw a bare FIN. Here the same reply goes out and the connection ends as after
+   * any last response: close_notify (SSL) or FIN follows it. node reports every later chunk of
+   * a broken stream again; the connection is already ending then. The request whose body broke
+   * is still in flight, unanswered: the reply is its answer (its handler's late writes find the
+   * connection ended). Behind complete requests still being answered, a reply would overtake
+   * their responses, so the connection only closes once they are sent.
+   */
+  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    const conn = this.byStream.get(socket);
+    if (conn?.ending) return;
+    const broken = conn && [...conn.inFlight].find((res) => !res.req.complete);
+    if (!conn || err.code === 'ECONNRESET' || !socket.writable || broken?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    if (!broken && conn.inFlight.size) return this.closeWhenDone(conn);
+    const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400;
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
+    this.end(conn);
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {

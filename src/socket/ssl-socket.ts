@@ -29,10 +29,15 @@ export interface SSLSocketOptions extends ConnectionOptions {
   handshakeTimeout?: number;
   /**
    * Receives exactly the bytes read from ('in') and written to ('out') the transport, in
-   * order: what a packet capture of the connection would show (src/trace/pcap.ts).
+   * order: what a packet capture of the connection would show (src/trace/pcap.ts). Outgoing
+   * bytes are reported once the transport has taken them, so bytes that never left (the
+   * connection was destroyed first) are never reported.
    */
   onWire?: (direction: 'in' | 'out', bytes: Uint8Array) => void;
 }
+
+/** Rewrites the decrypted application data before it is read (the HTTP server's bare-LF heads); keeps its own state. */
+export type InputFilter = (bytes: Uint8Array) => Uint8Array;
 
 export class SSLSocket extends Duplex {
   readonly connection: Connection;
@@ -47,6 +52,8 @@ export class SSLSocket extends Duplex {
   private closeError?: Error;
   private corked = false;
   private readonly onWire?: SSLSocketOptions['onWire'];
+  private readonly onTrace?: SSLSocketOptions['onTrace'];
+  private inputFilter?: InputFilter;
 
   constructor(
     readonly socket: Socket,
@@ -55,10 +62,12 @@ export class SSLSocket extends Duplex {
   ) {
     super({ allowHalfOpen: false });
     this.onWire = options.onWire;
+    this.onTrace = options.onTrace;
     this.connection = new Connection(role, options, {
       write: (bytes) => this.writeTransport(bytes),
       data: (bytes) => {
-        if (!this.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) this.socket.pause();
+        const data = this.inputFilter ? this.inputFilter(bytes) : bytes;
+        if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) this.socket.pause();
       },
       secure: (result) => this.onSecure(result),
       close: (info) => this.onConnectionClosed(info),
@@ -171,6 +180,11 @@ export class SSLSocket extends Duplex {
     return this.result?.session.peerCertificates ?? [];
   }
 
+  /** Passes the application data read from now on through `filter` (one filter per socket; its state is its own). */
+  setInputFilter(filter: InputFilter): void {
+    this.inputFilter = filter;
+  }
+
   /** Client only: start a new handshake on the open connection. */
   renegotiate(): void {
     this.connection.renegotiate();
@@ -200,17 +214,26 @@ export class SSLSocket extends Duplex {
    * the socket before its alert is read: the user would see "write EPIPE" instead of the reason.
    */
   private writeTransport(bytes: Uint8Array): void {
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed) return this.notSent(bytes, 'the connection is closed');
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
+      process.nextTick(() => this.uncorkTransport());
     }
-    this.onWire?.('out', bytes);
-    this.socket.write(bytes);
+    // The capture and the trace must show only what really left: a write the transport drops
+    // (destroyed while the bytes still waited in it, or failed) is reported as such instead.
+    this.socket.write(bytes, (err) => (err ? this.notSent(bytes, err.message) : this.onWire?.('out', bytes)));
+  }
+
+  private uncorkTransport(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  private notSent(bytes: Uint8Array, why: string): void {
+    // One write is one record (Connection's write event); its 'record out' event came before.
+    this.onTrace?.({ kind: 'note', text: `not sent: the ${bytes.length}-byte record traced above (${why})` });
   }
 
   private onConnectionClosed(info: CloseInfo): void {
@@ -274,6 +297,9 @@ export class SSLSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    // What was written before destroy() leaves first, as on a plain net.Socket (node:http
+    // writes its 400 for a request it cannot parse, then destroys the socket at once).
+    this.uncorkTransport();
     if (this.closeError && this.socket.writableEnded && !this.socket.destroyed) this.lingerThenDestroy();
     else this.socket.destroy();
     callback(error);

@@ -19,8 +19,12 @@ import { ALERTS, AlertLevel, type AlertName } from '../../src/record/alerts.js';
 import { ContentType, SSL3_VERSION } from '../../src/record/content-types.js';
 import { encodeRecord } from '../../src/record/record-framer.js';
 import { Ssl3Mac } from '../../src/record/ssl3-mac.js';
+import { RecordProtection } from '../../src/record/record-protection.js';
+import { parseCertificate } from '../../src/pki/x509.js';
+import type { RsaPublicKey } from '../../src/pki/rsa-key.js';
 import {
   HandshakeType,
+  decodeCertificate,
   decodeServerHello,
   encodeClientHello,
   encodeHandshake,
@@ -235,21 +239,34 @@ export interface HelloSpec {
 }
 
 /**
+ * The server a ScriptedClient talks to: an in-process Endpoint, or anything else that takes
+ * our bytes and lists the whole records the server wrote (tcp-link.ts: a server over TCP).
+ */
+export interface ServerLink {
+  readonly out: readonly Uint8Array[];
+  readonly conn: { receive(bytes: Uint8Array): void };
+}
+
+/**
  * Drives a server Connection with handshake messages we build and encrypt ourselves, keeping
  * the transcript as a client would (sections 5.6.1 to 5.6.9), so each step can be skipped,
- * repeated or altered.
+ * repeated or altered. In process (the default: a server Endpoint of its own, answering at
+ * once) or over any ServerLink, whose answers the caller waits for before absorb().
  */
-export class ScriptedClient {
-  readonly server: Endpoint;
+export class ScriptedClient<S extends ServerLink = Endpoint> {
+  readonly server: S;
   readonly transcript = new Transcript();
   clientRandom: Uint8Array = new Uint8Array(32);
   hello?: ServerHello;
+  /** The key in the server's Certificate, which our premaster secret is encrypted to. */
+  serverKey?: RsaPublicKey;
   keys?: SessionKeys;
   forger?: Forger;
   private seen = 0;
+  private reader?: { opened: { type: number; fragment: Uint8Array }[]; protection: RecordProtection; next: number };
 
-  constructor(serverOptions: Partial<ConnectionOptions> = {}) {
-    this.server = endpoint('server', serverOptions);
+  constructor(server: Partial<ConnectionOptions> | S = {}) {
+    this.server = ('conn' in server ? server : endpoint('server', server)) as S;
   }
 
   send(bytes: Uint8Array): void {
@@ -257,7 +274,7 @@ export class ScriptedClient {
   }
 
   /** Handshake records the server wrote since the last call, added to our transcript while plaintext. */
-  private absorb(): void {
+  absorb(): void {
     for (; this.seen < this.server.out.length; this.seen++) {
       const r = parseRecord(this.server.out[this.seen]);
       if (r.type === ContentType.change_cipher_spec) {
@@ -267,7 +284,29 @@ export class ScriptedClient {
       if (r.type !== ContentType.handshake) continue;
       this.transcript.update(r.body);
       if (r.body[0] === HandshakeType.server_hello) this.hello = decodeServerHello(r.body.subarray(4));
+      if (r.body[0] === HandshakeType.certificate) this.serverKey = parseCertificate(decodeCertificate(r.body.subarray(4))[0]).publicKey.rsa!;
     }
+  }
+
+  /**
+   * The server's encrypted records so far (those after its ChangeCipherSpec: Finished, then
+   * data and alerts), decrypted with the server's write keys, as the client would read them.
+   */
+  serverRecords(): { type: number; fragment: Uint8Array }[] {
+    const { kb, suite } = this.keys!;
+    this.reader ??= {
+      opened: [],
+      protection: RecordProtection.create(suite, kb.serverMacSecret, kb.serverKey, kb.serverIv, 'decrypt'),
+      next: this.server.out.findIndex((r) => r[0] === ContentType.change_cipher_spec) + 1,
+    };
+    const reader = this.reader;
+    if (reader.next === 0) throw new Error('the server has sent no ChangeCipherSpec');
+    for (; reader.next < this.server.out.length; reader.next++) {
+      const r = parseRecord(this.server.out[reader.next]);
+      // A copy: opening decrypts in place, and the records must stay as they came.
+      reader.opened.push({ type: r.type, fragment: reader.protection.open(r.type, r.body.slice()) });
+    }
+    return reader.opened;
   }
 
   /** Sends a ClientHello (section 5.6.1.2) and reads the server's flight. */
@@ -320,7 +359,7 @@ export class ScriptedClient {
    */
   sendKeyExchange(premaster: Uint8Array = concatBytes(Uint8Array.of(3, 0), systemRandom(46)), encrypted?: Uint8Array): void {
     const hello = this.hello!;
-    const msg = encodeHandshake(HandshakeType.client_key_exchange, encrypted ?? rsaEncryptPkcs1(publicKeyOf(identity().key), premaster));
+    const msg = encodeHandshake(HandshakeType.client_key_exchange, encrypted ?? rsaEncryptPkcs1(this.serverKey ?? publicKeyOf(identity().key), premaster));
     this.transcript.update(msg);
     this.send(rec(ContentType.handshake, msg));
     const suite = suiteById(hello.cipherSuite)!;

@@ -1,17 +1,18 @@
 /**
  * Negative tests through the sans-I/O engine: messages out of order, ChangeCipherSpec at the
  * wrong time or malformed, application data before the handshake, alerts from the peer,
- * records that are not SSL 3.0 at all, and runs of empty records. Each failure must be one
+ * records that are not SSL 3.0 at all, runs of empty records, and floods of warning alerts
+ * or HelloRequests (CVE-2016-8610). Each failure must be one
  * fatal alert from the SSL 3.0 set (RFC 6101 section 5.4.2; DESIGN.md "Principles") and a
  * closed connection, with no exception out of receive().
  */
 import { describe, expect, it } from 'vitest';
 import { pair, identity } from './pair.js';
-import { ScriptedClient, clientForger, endpoint, expectAlive, expectFatal, hsRec, prng, rec } from './forge.js';
+import { Forger, ScriptedClient, clientForger, encryptedBodies, endpoint, expectAlive, expectFatal, hsRec, pairKeys, prng, rec } from './forge.js';
 import { ContentType } from '../../src/record/content-types.js';
 import { AlertLevel, ALERTS } from '../../src/record/alerts.js';
 import { HandshakeType } from '../../src/handshake/messages.js';
-import { asciiBytes, utf8Bytes, utf8String } from '../../src/util/bytes.js';
+import { asciiBytes, concatBytes, utf8Bytes, utf8String } from '../../src/util/bytes.js';
 
 const ccs = (body: Uint8Array = Uint8Array.of(1)) => rec(ContentType.change_cipher_spec, body);
 const alert = (level: number, description: number) => rec(ContentType.alert, Uint8Array.of(level, description));
@@ -368,4 +369,91 @@ describe('empty records', () => {
       expectFatal(server, 'unexpected_message');
     });
   }
+});
+
+describe('floods of warning alerts and HelloRequests (CVE-2016-8610, "SSL Death Alert")', () => {
+  const warn = (d: number = ALERTS.certificate_unknown) => alert(AlertLevel.warning, d);
+  const warnings = (n: number) => Array.from({ length: n }, () => warn());
+  const receivedWarnings = (ep: { alerts: { direction: string; level: number }[] }) =>
+    ep.alerts.filter((a) => a.direction === 'received' && a.level === AlertLevel.warning).length;
+
+  it('four warning alerts in a row before the ClientHello are tolerated, the fifth -> unexpected_message', () => {
+    const ok = endpoint('server');
+    feed(ok, ...warnings(4));
+    expectAlive(ok);
+    const bad = endpoint('server');
+    feed(bad, ...warnings(5));
+    expectFatal(bad, 'unexpected_message');
+    expect(bad.closed?.error?.message).toMatch(/5 warning alerts or HelloRequests in a row/);
+  });
+
+  it('1000 warning alerts in one write mid-handshake: cut off at the fifth, the handshake never completes', () => {
+    const c = new ScriptedClient();
+    c.sendHello();
+    c.sendKeyExchange();
+    c.send(concatBytes(...warnings(1000)));
+    expectFatal(c.server, 'unexpected_message');
+    expect(receivedWarnings(c.server)).toBe(5);
+    c.sendChangeCipherSpec();
+    c.sendFinished();
+    expect(c.server.secure).toEqual([]);
+  });
+
+  it('four warnings before each of the client\'s records: every record moves the handshake on, so it completes', () => {
+    // Client records: ClientHello, ClientKeyExchange, ChangeCipherSpec (plaintext warnings fit before each), Finished.
+    const { client, server } = pair({ toServer: (r, i) => (i < 3 ? [...warnings(4), r] : r) });
+    expect(server.secure).toHaveLength(1);
+    expect(client.secure).toHaveLength(1);
+    expectAlive(server);
+    expect(receivedWarnings(server)).toBe(12);
+  });
+
+  it('encrypted on an open connection: four, data, four are fine; five in a row -> unexpected_message', () => {
+    const { client, server } = pair();
+    const forge = clientForger(client, server);
+    const sealedWarning = () => forge.seal(ContentType.alert, Uint8Array.of(AlertLevel.warning, ALERTS.certificate_expired));
+    feed(server, ...Array.from({ length: 4 }, sealedWarning), forge.seal(ContentType.application_data, utf8Bytes('x')));
+    feed(server, ...Array.from({ length: 4 }, sealedWarning));
+    expectAlive(server);
+    expect(server.data.map(utf8String)).toEqual(['x']);
+    feed(server, sealedWarning());
+    expectFatal(server, 'unexpected_message');
+  });
+
+  for (const [what, first, then, message] of [
+    ['32 empty records, 4 warnings, then a 33rd empty record', 'empty', 'warning', /empty application_data record/],
+    ['4 warnings, 32 empty records, then a 5th warning', 'warning', 'empty', /5 warning alerts/],
+  ] as const) {
+    it(`runs of empty records and of warnings do not end each other: ${what} -> unexpected_message`, () => {
+      const { client, server } = pair();
+      const forge = clientForger(client, server);
+      const make = { empty: () => forge.seal(ContentType.application_data, new Uint8Array(0)), warning: () => forge.seal(ContentType.alert, Uint8Array.of(AlertLevel.warning, ALERTS.certificate_expired)) };
+      const count = { empty: 32, warning: 4 };
+      feed(server, ...Array.from({ length: count[first] }, make[first]), ...Array.from({ length: count[then] }, make[then]));
+      expectAlive(server);
+      feed(server, make[first]());
+      expectFatal(server, 'unexpected_message');
+      expect(server.closed?.error?.message).toMatch(message);
+    });
+  }
+
+  it('a client: five HelloRequests in a row on an open connection -> unexpected_message, four are ignored', () => {
+    const { client, server } = pair();
+    const forge = new Forger(pairKeys(client, server), 'server', encryptedBodies(server.sent));
+    const helloRequest = () => forge.handshake(HandshakeType.hello_request, new Uint8Array(0));
+    feed(client, ...Array.from({ length: 4 }, helloRequest), forge.seal(ContentType.application_data, utf8Bytes('y')), ...Array.from({ length: 4 }, helloRequest));
+    expectAlive(client);
+    expect(client.data.map(utf8String)).toEqual(['y']);
+    feed(client, helloRequest());
+    expectFatal(client, 'unexpected_message');
+    expect(client.closed?.error?.message).toMatch(/the last HelloRequest/);
+  });
+
+  it('maxIgnoredMessages sets the bound', () => {
+    const server = endpoint('server', { maxIgnoredMessages: 1 });
+    feed(server, warn());
+    expectAlive(server);
+    feed(server, warn());
+    expectFatal(server, 'unexpected_message');
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * RFC 5746 secure renegotiation under SSL 3.0 against NSS (an independent implementation,
  * which refuses renegotiation without renegotiation_info): our client renegotiating with
- * selfserv, and `tstclnt -r 2` renegotiating with our server. See /work/shared/PEERS.md.
+ * selfserv, `tstclnt -r 2` renegotiating with our server, and `ssl3 serve` letting tstclnt
+ * renegotiate only with --allow-renegotiation. See /work/shared/PEERS.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type IdentityFiles, P12_PASSWORD } from '../helpers/identity.js';
@@ -25,6 +26,7 @@ import {
 } from './nss-helpers.js';
 import { once } from 'node:events';
 import type * as net from 'node:net';
+import { join } from 'node:path';
 import { createServer, type SSLServer, type SSLSocket } from '../../src/socket/index.js';
 import type { TraceEvent } from '../../src/connection/connection.js';
 import { HandshakeType, RENEGOTIATION_INFO_EXTENSION, decodeClientHello, decodeServerHello } from '../../src/handshake/messages.js';
@@ -33,6 +35,8 @@ import { concatBytes } from '../../src/util/bytes.js';
 const tools = findTools({ selfserv: 'libnss3-tools', tstclnt: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', openssl: 'openssl' });
 
 const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
 
 type HandshakeEvent = Extract<TraceEvent, { kind: 'handshake' }>;
 const handshakes = (trace: readonly TraceEvent[], direction: 'in' | 'out', type: number) =>
@@ -216,6 +220,45 @@ describe.skipIf(!tools)('RFC 5746 renegotiation with NSS', () => {
     const reference = await tstclnt(selfserv, ['-r', '2']);
     expect(reference.stdout).toMatch(/HTTP\/1\.0 200 OK/);
     expect(r.code, explain(r, allowing)).toBe(reference.code);
+  });
+
+  describe('ssl3 serve', () => {
+    /** `ssl3 serve` with --trace-json (its JSON lines say which handshakes ran) and `extra` flags. */
+    async function serve(extra: string[]): Promise<{ daemon: Daemon; port: number; count: (direction: 'in' | 'out', message: string) => number }> {
+      const port = await freePort();
+      const daemon = new Daemon(tsx, [cli, 'serve', '--bind', HOST, '--port', String(port), '--key', serverId.keyFile, '--cert', serverId.certFile, '--trace-json', ...extra]);
+      await daemon.waitFor(/serving HTTPS over SSL 3\.0/, 30_000);
+      const events = () =>
+        daemon.output
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { event: string; direction?: string; message?: string });
+      const count = (direction: 'in' | 'out', message: string) => events().filter((e) => e.event === 'handshake' && e.direction === direction && e.message === message).length;
+      return { daemon, port, count };
+    }
+
+    it('--allow-renegotiation lets tstclnt -r 1 renegotiate; without it the renegotiation is refused with handshake_failure', async () => {
+      const [allowing, refusing] = await Promise.all([serve(['--allow-renegotiation']), serve([])]);
+      try {
+        const allowed = await tstclnt(allowing, ['-r', '1']);
+        const allowedLog = `${explain(allowed, { errors: [] })}\nserve:\n${allowing.daemon.output.slice(-3000)}`;
+        expect(allowed.code, allowedLog).toBe(0);
+        expect(allowed.stdout, allowedLog).toMatch(/^HTTP\/1\.1 200 OK/m);
+        // Two complete handshakes on the one connection.
+        expect([allowing.count('in', 'client_hello'), allowing.count('out', 'server_hello'), allowing.count('in', 'finished'), allowing.count('out', 'finished')], allowedLog).toEqual([2, 2, 2, 2]);
+
+        const refused = await tstclnt(refusing, ['-r', '1']);
+        const refusedLog = `${explain(refused, { errors: [] })}\nserve:\n${refusing.daemon.output.slice(-3000)}`;
+        expect(refused.code, refusedLog).not.toBe(0);
+        expect(refused.stdout, refusedLog).not.toMatch(/HTTP\/1\.1 200 OK/);
+        // NSS reports a received handshake_failure alert as SSL_ERROR_NO_CYPHER_OVERLAP
+        // (ssl3_HandleAlert); our server saw the second ClientHello and answered no ServerHello.
+        expect(refused.stderr, refusedLog).toMatch(/SSL_ERROR_NO_CYPHER_OVERLAP/);
+        expect([refusing.count('in', 'client_hello'), refusing.count('out', 'server_hello')], refusedLog).toEqual([2, 1]);
+      } finally {
+        await Promise.all([allowing.daemon.stop(), refusing.daemon.stop()]);
+      }
+    }, 60_000);
   });
 
   it('tstclnt -r 2 is refused by our server without allowRenegotiation', async () => {

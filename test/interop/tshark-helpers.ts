@@ -2,10 +2,12 @@
  * Letting tshark judge a capture of SSL 3.0 connections: it decrypts them (from a key log or
  * the server's RSA key), follows each TCP stream's decrypted bytes, and writes a debug log
  * whose per-record lines say whether each record's MAC checked. Shared by the live-capture
- * test (tshark.test.ts) and the pcap writer's (test/trace/pcap.test.ts).
+ * tests (tshark.test.ts, wire-replies.test.ts) and the pcap writer's (test/trace/pcap.test.ts).
+ * startLiveCapture() captures a TCP port on loopback.
  */
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { run } from './nss-helpers.js';
+import { Daemon, HOST, freePort, run, sleep } from './nss-helpers.js';
 
 export interface Decryption {
   /** Per TCP stream: the decrypted bytes each way, as tshark's "follow,tls,raw" prints them. */
@@ -76,4 +78,57 @@ export async function decryptCapture(
   );
   const debug = readFileSync(o.debugFile, 'latin1');
   return { streams: parseFollow(r.stdout, o.serverPort), macs: parseDebug(debug, frameStream), debug };
+}
+
+/** Sends UDP datagrams to the probe port until tshark shows one more packet to it than before. */
+async function probeCapture(tshark: Daemon, probePort: number, timeoutMs: number): Promise<void> {
+  // Lines like "   3 0.1  127.0.0.1 → 127.0.0.1  UDP 47 59885 → 45998 Len=5" (the arrow is "->" in some locales).
+  const probeLine = new RegExp(`\\bUDP \\d+ \\d+ \\S+ ${probePort} Len=`);
+  const seen = () => tshark.output.split('\n').filter((l) => probeLine.test(l)).length;
+  const before = seen();
+  const deadline = Date.now() + timeoutMs;
+  const udp = createSocket('udp4');
+  try {
+    while (seen() === before) {
+      if (tshark.exited) throw new Error(`tshark exited:\n${tshark.output}`);
+      if (Date.now() > deadline) throw new Error(`no probe packet seen by tshark within ${timeoutMs} ms:\n${tshark.output}`);
+      udp.send('probe', probePort, HOST);
+      await sleep(50);
+    }
+  } finally {
+    udp.close();
+  }
+}
+
+export interface LiveCapture {
+  /** Makes sure everything so far is in the file, then ends the capture. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Captures TCP port `port` on loopback into `file` (pcapng) with tshark. The capture also
+ * takes UDP probes to a second port: tshark prints "Capturing on" a moment before packets are
+ * really taken, so this waits until a probe shows up (-P prints packets while -w writes them),
+ * and stop() sends one more so the file holds everything before it. Throws when tshark cannot
+ * capture (it needs root or the wireshark group).
+ */
+export async function startLiveCapture(tshark: string, port: number, file: string): Promise<LiveCapture> {
+  const probePort = await freePort();
+  const daemon = new Daemon(tshark, ['-i', 'lo', '-f', `tcp port ${port} or udp port ${probePort}`, '-w', file, '-P', '-l']);
+  try {
+    await daemon.waitFor(/Capturing on/, 20_000);
+    await probeCapture(daemon, probePort, 10_000);
+  } catch (e) {
+    await daemon.stop('SIGKILL');
+    throw e;
+  }
+  return {
+    async stop() {
+      try {
+        await probeCapture(daemon, probePort, 10_000);
+      } finally {
+        await daemon.stop('SIGINT', 10_000);
+      }
+    },
+  };
 }

@@ -11,14 +11,13 @@
  * without it the tests skip with a message, unless SSL3_REQUIRE_PEERS=1.
  */
 import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type IdentityFiles } from '../helpers/identity.js';
 import type { Session } from '../../src/handshake/session.js';
-import { decryptCapture, type Decryption } from './tshark-helpers.js';
-import { Daemon, HOST, REQUIRE_PEERS, SUITES, fetchOver, findTools, freePort, removeTempDirs, sleep, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
+import { decryptCapture, startLiveCapture, type Decryption, type LiveCapture } from './tshark-helpers.js';
+import { REQUIRE_PEERS, SUITES, fetchOver, findTools, removeTempDirs, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
 
 const tools = findTools({ tshark: 'tshark' });
 
@@ -34,26 +33,6 @@ interface Exchange {
   result: FetchResult;
   /** Encrypted records our client sent and received (from its trace). */
   encryptedRecords: number;
-}
-
-/** Sends UDP datagrams to the probe port until tshark shows one more packet to it than before. */
-async function probeCapture(tshark: Daemon, probePort: number, timeoutMs: number): Promise<void> {
-  // Lines like "   3 0.1  127.0.0.1 → 127.0.0.1  UDP 47 59885 → 45998 Len=5" (the arrow is "->" in some locales).
-  const probeLine = new RegExp(`\\bUDP \\d+ \\d+ \\S+ ${probePort} Len=`);
-  const seen = () => tshark.output.split('\n').filter((l) => probeLine.test(l)).length;
-  const before = seen();
-  const deadline = Date.now() + timeoutMs;
-  const udp = createSocket('udp4');
-  try {
-    while (seen() === before) {
-      if (tshark.exited) throw new Error(`tshark exited:\n${tshark.output}`);
-      if (Date.now() > deadline) throw new Error(`no probe packet seen by tshark within ${timeoutMs} ms:\n${tshark.output}`);
-      udp.send('probe', probePort, HOST);
-      await sleep(50);
-    }
-  } finally {
-    udp.close();
-  }
 }
 
 describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
@@ -76,16 +55,10 @@ describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
     capture = join(dir, 'capture.pcapng');
     identity = makeIdentity('localhost', 2048);
     server = await startHttpServer({ key: identity.keyPem, cert: identity.certPem });
-    // The capture also takes UDP probes to a second port: tshark prints "Capturing on" a moment
-    // before packets are really taken, so we wait until a probe shows up (-P prints packets
-    // while -w writes them), and send one more at the end so the capture holds everything.
-    const probePort = await freePort();
-    const tshark = new Daemon(t.tshark, ['-i', 'lo', '-f', `tcp port ${server.port} or udp port ${probePort}`, '-w', capture, '-P', '-l']);
+    let live: LiveCapture;
     try {
-      await tshark.waitFor(/Capturing on/, 20_000);
-      await probeCapture(tshark, probePort, 10_000);
+      live = await startLiveCapture(t.tshark, server.port, capture);
     } catch (e) {
-      await tshark.stop('SIGKILL');
       cannotCapture = `tshark cannot capture on lo (needs root or the wireshark group): ${(e as Error).message.split('\n').slice(0, 4).join(' ')}`;
       if (REQUIRE_PEERS) throw new Error(`${cannotCapture} and SSL3_REQUIRE_PEERS=1`);
       console.warn(`peer missing: ${cannotCapture}; its tests are skipped`);
@@ -102,9 +75,8 @@ describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
         const encryptedRecords = result.trace.filter((e) => e.kind === 'record' && e.encrypted).length;
         exchanges.push({ label: step.label, request, result, encryptedRecords });
       }
-      await probeCapture(tshark, probePort, 10_000);
     } finally {
-      await tshark.stop('SIGINT', 10_000);
+      await live.stop();
     }
     writeFileSync(join(dir, 'keylog.txt'), exchanges.flatMap((x) => x.result.keylog).join(''));
     fromKeylog = await analyse('keylog', ['-o', `tls.keylog_file:${join(dir, 'keylog.txt')}`]);

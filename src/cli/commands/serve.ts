@@ -35,7 +35,8 @@ import { serviceForwarder } from '../../http/forwarder.js';
 
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F]
-           [--client-auth --ca F] [--data-dir DIR] [--hostname NAME] [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys]
+           [--client-auth --ca F] [--allow-renegotiation] [--data-dir DIR] [--hostname NAME] [--keylog F] [--pcap F]
+           [--trace | --trace-json] [--trace-keys]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
   --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
@@ -54,6 +55,9 @@ const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog
   --key F --cert F server key and certificate (PEM); default: self-signed, kept in the data directory
   --client-auth    request a client certificate and refuse clients without a valid one (needs --ca)
   --ca F           CA certificates (PEM) that client certificates must chain to
+  --allow-renegotiation  let clients renegotiate (RFC 5746 secure renegotiation only; for
+                   protocol testers); without it a client's renegotiation is refused with
+                   handshake_failure (IOS has no such setting)
   --data-dir DIR   where the generated key and certificate live (default ./.ssl3)
   --hostname NAME  name for the generated certificate (default: this machine's host name)
   --keylog F       append NSS key log lines (CLIENT_RANDOM ...) to F: secrets, for Wireshark
@@ -172,6 +176,7 @@ export const serveCommand: Command = {
           key: { type: 'string' },
           cert: { type: 'string' },
           'client-auth': { type: 'boolean' },
+          'allow-renegotiation': { type: 'boolean' },
           ca: { type: 'string' },
           'data-dir': { type: 'string' },
           hostname: { type: 'string' },
@@ -233,7 +238,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], trace, traceSecrets: values['trace-keys'], pcap, policy },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], trace, traceSecrets: values['trace-keys'], pcap, policy },
       handler,
     );
     if (keylog) server.ssl.on('keylog', keylog);
