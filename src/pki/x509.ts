@@ -546,6 +546,17 @@ export function formatName(dn: DistinguishedName): string {
   return dn.rdns.map((rdn) => rdn.map((a) => `${attributeLabel(a.type)}=${escapeValue(a)}`).join(' + ')).join(', ');
 }
 
+/**
+ * The RFC 4514 string of a name, the form LDAP takes: RDNs from the last to the first,
+ * separated by ',' ('CN=host,O=Acme,C=US'), values escaped as formatName escapes them.
+ */
+export function formatNameRfc4514(dn: DistinguishedName): string {
+  return [...dn.rdns]
+    .reverse()
+    .map((rdn) => rdn.map((a) => `${attributeLabel(a.type)}=${escapeValue(a)}`).join('+'))
+    .join(',');
+}
+
 /** The most specific (last) commonName, or undefined. */
 export function commonName(dn: DistinguishedName): string | undefined {
   const cns = dn.rdns.flat().filter((a) => a.type === OID.commonName);

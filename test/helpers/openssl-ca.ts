@@ -16,9 +16,12 @@ import { tempDir } from './temp-dirs.js';
 export interface IssuedCert {
   name: string;
   keyFile: string;
+  keyPem: string;
   certFile: string;
   certPem: string;
   cert: Certificate;
+  /** Key and certificate as PKCS#12 (friendly name = `name`), for NSS's pk12util; returns the file. */
+  p12(password: string): string;
 }
 
 export interface CrlFiles {
@@ -121,7 +124,12 @@ authorityKeyIdentifier = keyid:always
     this.run(['req', '-new', '-newkey', `rsa:${this.bits}`, '-nodes', '-keyout', keyFile, '-out', reqFile, '-subj', `/O=ssl3 tests/CN=${name}`]);
     this.run(['ca', '-batch', '-config', join(this.dir, 'ca.cnf'), '-in', reqFile, '-out', certFile, '-extfile', extFile, '-notext']);
     const certPem = readFileSync(certFile, 'utf8');
-    return { name, keyFile, certFile, certPem, cert: parseCertificate(pemDecode(certPem)[0].der) };
+    const p12 = (password: string): string => {
+      const p12File = join(this.dir, `${n}-${name}.p12`);
+      this.run(['pkcs12', '-export', '-inkey', keyFile, '-in', certFile, '-name', name, '-out', p12File, '-passout', `pass:${password}`]);
+      return p12File;
+    };
+    return { name, keyFile, keyPem: readFileSync(keyFile, 'utf8'), certFile, certPem, cert: parseCertificate(pemDecode(certPem)[0].der), p12 };
   }
 
   /** `openssl ca -revoke`, with a CRLReason keyword (keyCompromise, superseded...) when given. */
@@ -131,14 +139,22 @@ authorityKeyIdentifier = keyid:always
 
   /**
    * `openssl ca -gencrl`: v2 with cRLNumber and authorityKeyIdentifier, or v1 (no extensions).
-   * `hours` sets nextUpdate that many hours ahead (default 7 days).
+   * `hours` sets nextUpdate that many hours ahead (default 7 days); `lastUpdate` and
+   * `nextUpdate` set the times outright (a stale CRL: both in the past).
    */
-  gencrl(options: { v1?: boolean; hours?: number; name?: string } = {}): CrlFiles {
+  gencrl(options: { v1?: boolean; hours?: number; lastUpdate?: Date; nextUpdate?: Date; name?: string } = {}): CrlFiles {
     const base = join(this.dir, options.name ?? `crl-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`);
     const pemFile = `${base}.pem`;
     const derFile = `${base}.der`;
     const config = join(this.dir, options.v1 ? 'ca-v1.cnf' : 'ca.cnf');
-    this.run(['ca', '-config', config, '-gencrl', '-out', pemFile, ...(options.hours !== undefined ? ['-crlhours', String(options.hours)] : [])]);
+    // openssl's time format for -crl_lastupdate / -crl_nextupdate: YYYYMMDDHHMMSSZ.
+    const time = (d: Date) => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+    const args = [
+      ...(options.hours !== undefined ? ['-crlhours', String(options.hours)] : []),
+      ...(options.lastUpdate ? ['-crl_lastupdate', time(options.lastUpdate)] : []),
+      ...(options.nextUpdate ? ['-crl_nextupdate', time(options.nextUpdate)] : []),
+    ];
+    this.run(['ca', '-config', config, '-gencrl', '-out', pemFile, ...args]);
     this.run(['crl', '-in', pemFile, '-outform', 'DER', '-out', derFile]);
     return { pemFile, derFile, pem: readFileSync(pemFile, 'utf8'), der: new Uint8Array(readFileSync(derFile)) };
   }
