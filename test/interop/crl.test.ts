@@ -202,6 +202,28 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
     }
   });
 
+  it('our client refuses a revoked server certificate with certificate_revoked', async () => {
+    const revokedServer = ca.issue('revoked-server.test', { purpose: 'server' });
+    ca.revoke(revokedServer, 'cessationOfOperation');
+    const crl = ca.gencrl({ name: 'with-server' });
+    const https = createServer({ key: revokedServer.keyPem, cert: revokedServer.certPem }, (_req, res) => res.end('hello'));
+    const errors: Error[] = [];
+    https.ssl.on('tlsClientError', (e: Error) => errors.push(e));
+    await https.listen(0, HOST);
+    const port = (https.address() as AddressInfo).port;
+    try {
+      const error = await new Promise<Error>((resolve, reject) => {
+        const socket = connect({ host: HOST, port, ca: ca.certPem, servername: 'revoked-server.test', revocation: { mode: 'optional', crls: crl.pem } });
+        socket.once('secureConnect', () => reject(new Error('the revoked server was accepted')));
+        socket.once('error', resolve);
+      });
+      expect(error.message).toMatch(/server certificate rejected: certificate 'revoked-server\.test' .* reason cessationOfOperation/);
+      await expect.poll(() => errors[0]?.message).toMatch(/peer sent fatal alert certificate_revoked/);
+    } finally {
+      await https.close(0);
+    }
+  });
+
   describe('ssl3 serve --crl ldap://host facing NSS tstclnt', () => {
     let port: number;
     let db: string;

@@ -256,6 +256,8 @@ export const serveCommand: Command = {
     if (values.root !== undefined && values.upstream !== undefined) throw new UsageError('--root and --upstream: choose one');
     const upstream = values.upstream === undefined ? undefined : upstreamOf(values.upstream, io);
     // Before anything is created (the identity, the access log): a bad path changes nothing.
+    const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
+    const revocation = revocationFromFlags(values.crl, values['crl-mode'], !!values['client-auth'], ca, io);
     const pcap = openPcapFile(values.pcap, 'serve', io);
     const { policy, log } = policyFromFlags(values, io);
 
@@ -272,8 +274,6 @@ export const serveCommand: Command = {
       certPem = id.certPem;
       note = id.created ? ` (new self-signed certificate in ${dataDir})` : ` (self-signed certificate from ${dataDir})`;
     }
-    const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
-    const revocation = revocationFromFlags(values.crl, values['crl-mode'], !!values['client-auth'], ca, io);
     const keylog = keylogAppender(values.keylog);
     const trace = tracerFromFlags(values, io, 'server');
     const root = values.root;
