@@ -27,6 +27,14 @@
  * that streams warning alerts keeps a server busy forever): empty application-data records
  * (maxEmptyRecords in a row) and ignored warning alerts or HelloRequests (maxIgnoredMessages
  * in a row); past either bound the connection ends with unexpected_message.
+ *
+ * Asynchronous steps: a handshake may wait on a promise (a peer verdict that fetches a CRL;
+ * later an RSA private-key operation done elsewhere) through HandshakeHost.waitFor. Meanwhile
+ * the connection reads no record: the peer's bytes are held in the record reader (bounded,
+ * see MAX_HELD_INPUT), and handshake messages already reassembled stay queued, so the
+ * handshake sees the next message only after it has finished reacting to the previous one,
+ * exactly as in a synchronous run. A synchronous step never goes through this path, so it
+ * produces the same bytes in the same order as before.
  */
 import { systemRandom } from '../util/random.js';
 import { toHex } from '../util/bytes.js';
@@ -95,6 +103,13 @@ export interface ConnectionOptions extends HandshakeOptions {
 
 type Phase = 'idle' | 'handshaking' | 'open' | 'closed';
 
+/**
+ * Most bytes held unread while a handshake waits on an asynchronous step. A peer's legitimate
+ * pipelined flight is a few kilobytes (its key exchange and Finished, or a CertificateRequest
+ * and ServerHelloDone); this is four full records, and anything beyond is a peer flooding us.
+ */
+const MAX_HELD_INPUT = 4 * (5 + (1 << 14) + 2048);
+
 export class Connection {
   private phase: Phase = 'idle';
   private readonly reader: RecordReader;
@@ -109,6 +124,8 @@ export class Connection {
   private emptyRecords = 0;
   private ignoredMessages = 0;
   private busy = false;
+  /** A handshake step is running asynchronously (waitFor): no input is processed until it settles. */
+  private waiting = false;
   private sentCloseNotify = false;
   private receivedCloseNotify = false;
   private result?: HandshakeResult;
@@ -152,6 +169,10 @@ export class Connection {
     if (this.phase === 'closed') return;
     if (this.phase === 'idle') this.start();
     this.reader.push(bytes);
+    if (this.waiting && this.reader.buffered > MAX_HELD_INPUT) {
+      this.fail(new SslAlertError('unexpected_message', `peer sent more than ${MAX_HELD_INPUT} bytes while the handshake was waiting`));
+      return;
+    }
     this.drain();
   }
 
@@ -216,7 +237,7 @@ export class Connection {
     this.busy = true;
     try {
       fn();
-      while (this.phase !== 'closed') {
+      while (this.phase !== 'closed' && !this.waiting) {
         const rec = this.reader.next();
         if (!rec) break;
         if ('message' in rec) this.onV2ClientHello(rec.message);
@@ -307,6 +328,7 @@ export class Connection {
         this.pendingWrite = undefined;
       },
       sendWarningAlert: (name) => this.sendAlert(AlertLevel.warning, name),
+      waitFor: (step, then) => this.waitFor(step, then),
       setPendingKeys: (suite, master, clientRandom, serverRandom) => this.setPendingKeys(suite, master, clientRandom, serverRandom),
       trace: (text) => this.events.trace?.({ kind: 'note', text }),
       complete: (result) => {
@@ -315,6 +337,30 @@ export class Connection {
         this.events.secure?.(result);
       },
     };
+  }
+
+  /** HandshakeHost.waitFor: hold input until `step` settles, then continue inside guard(). */
+  private waitFor<T>(step: PromiseLike<T>, then: (value: T) => void): void {
+    if (this.waiting) throw new Ssl3Error('BUSY', 'a handshake step started while another was still running');
+    this.waiting = true;
+    const resume = (continuation: () => void) => {
+      // Closed meanwhile (the peer left, the application aborted, a timeout): nothing to continue.
+      if (this.phase === 'closed') return;
+      this.waiting = false;
+      this.guard(() => {
+        continuation();
+        this.deliverHandshakeMessages();
+      });
+    };
+    // Promise.resolve: even a thenable that answers at once resumes in a later microtask,
+    // never inside the step that is still running.
+    Promise.resolve(step).then(
+      (value) => resume(() => then(value)),
+      (error: unknown) =>
+        resume(() => {
+          throw error;
+        }),
+    );
   }
 
   private setPendingKeys(suite: CipherSuite, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): void {
@@ -374,7 +420,14 @@ export class Connection {
 
   private onHandshakeFragment(fragment: Uint8Array): void {
     this.reassembler.push(fragment);
-    for (let msg = this.reassembler.next(); msg; msg = this.reassembler.next()) {
+    this.deliverHandshakeMessages();
+  }
+
+  /** Hands each complete handshake message to the state machine, until one makes it wait. */
+  private deliverHandshakeMessages(): void {
+    while (!this.waiting) {
+      const msg = this.reassembler.next();
+      if (!msg) return;
       this.events.trace?.({ kind: 'handshake', direction: 'in', type: msg.type, name: handshakeTypeName(msg.type), length: msg.body.length, body: msg.body });
       if (this.phase === 'open') {
         this.onHandshakeWhileOpen(msg.type);

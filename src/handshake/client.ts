@@ -25,7 +25,7 @@ import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost } from './context.js';
-import { assertNever, helloRandom, unexpected } from './state-helpers.js';
+import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   HandshakeType,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
@@ -67,6 +67,8 @@ interface Keyed extends Hello {
 type State =
   | { readonly name: 'server_hello'; readonly clientRandom: Uint8Array }
   | { readonly name: 'certificate'; readonly h: Hello }
+  /** An asynchronous step runs (HandshakeHost.waitFor); the connection delivers nothing meanwhile. */
+  | { readonly name: 'waiting'; readonly step: string }
   | { readonly name: 'certificate_request_or_done'; readonly c: Certified }
   | { readonly name: 'server_hello_done'; readonly c: Certified }
   | { readonly name: 'change_cipher_spec'; readonly k: Keyed; readonly resumed: boolean }
@@ -147,6 +149,8 @@ export class ClientHandshake {
         return this.onFinished(s.k, s.resumed, msg);
       case 'change_cipher_spec':
         throw unexpected('ChangeCipherSpec', handshakeTypeName(msg.type));
+      case 'waiting':
+        throw unexpected(`no message while waiting for ${s.step}`, handshakeTypeName(msg.type));
       case 'done':
         throw unexpected('no handshake message', handshakeTypeName(msg.type));
       default:
@@ -211,12 +215,12 @@ export class ClientHandshake {
     const leaf = parseCertificate(chain[0]);
     // Section 5.6.7.1: the key must hold a PKCS #1 block around the 48-byte premaster secret.
     const serverKey = usablePeerRsaKey(leaf.publicKey.rsa, PREMASTER_LENGTH + 11, 'server');
-    const { verifyPeer } = this.host.options;
-    if (verifyPeer) {
-      const verdict = verifyPeer(chain);
-      if (!verdict.ok) throw new SslAlertError(verdict.alert, `server certificate rejected: ${verdict.reason}`);
-    }
-    this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey } };
+    const verdict = this.host.options.verifyPeer?.(chain) ?? { ok: true };
+    this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
+    afterStep(this.host, verdict, (v) => {
+      if (!v.ok) throw new SslAlertError(v.alert, `server certificate rejected: ${v.reason}`);
+      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey } };
+    });
   }
 
   private onServerHelloDone(c: Certified, body: Uint8Array, certificateRequested: boolean): void {

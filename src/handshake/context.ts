@@ -12,6 +12,9 @@ import type { Session, SessionCache } from './session.js';
 
 export type PeerVerdict = { ok: true } | { ok: false; alert: AlertName; reason: string };
 
+/** A value now, or one an asynchronous step delivers later (see HandshakeHost.waitFor). */
+export type MaybeAsync<T> = T | PromiseLike<T>;
+
 export interface HandshakeOptions {
   /** In preference order (the server's order decides). */
   suites: readonly CipherSuite[];
@@ -20,9 +23,11 @@ export interface HandshakeOptions {
   now?: () => number;
   /**
    * Checks the peer's chain (DER, leaf first). Called when the peer sends its Certificate;
-   * without it any chain is accepted.
+   * without it any chain is accepted. It may answer later (a revocation check that fetches a
+   * CRL): the handshake then waits for the verdict, holding the peer's further input; a
+   * rejected promise ends the handshake like a thrown error.
    */
-  verifyPeer?: (chain: readonly Uint8Array[]) => PeerVerdict;
+  verifyPeer?: (chain: readonly Uint8Array[]) => MaybeAsync<PeerVerdict>;
 
   // Our own identity: the server's always, the client's when a server asks.
   certificateChain?: readonly Uint8Array[];
@@ -82,6 +87,15 @@ export interface HandshakeHost {
   sendWarningAlert(name: AlertName): void;
   /** Derives the key block and makes it the pending state of both directions. */
   setPendingKeys(suite: CipherSuite, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): void;
+  /**
+   * The handshake cannot go on until `step` settles (a peer verdict that fetches a CRL; an
+   * RSA private-key operation done elsewhere). Until then the connection processes no input:
+   * bytes from the peer are held, unread. When `step` fulfils, `then` runs with its value as
+   * if the handshake had got it synchronously, and held input is processed after it; when it
+   * rejects, the reason is handled like an error thrown by the handshake. Nothing runs if the
+   * connection closed meanwhile. One step at a time.
+   */
+  waitFor<T>(step: PromiseLike<T>, then: (value: T) => void): void;
   /** A handshake message or decision worth showing in a trace. */
   trace(text: string): void;
   complete(result: HandshakeResult): void;

@@ -25,7 +25,7 @@ import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost } from './context.js';
-import { assertNever, helloRandom, unexpected } from './state-helpers.js';
+import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   ClientCertificateType,
   HandshakeType,
@@ -65,6 +65,8 @@ interface Keyed extends Negotiated {
 type State =
   | { readonly name: 'client_hello' }
   | { readonly name: 'client_certificate'; readonly n: Negotiated }
+  /** An asynchronous step runs (HandshakeHost.waitFor); the connection delivers nothing meanwhile. */
+  | { readonly name: 'waiting'; readonly step: string }
   | { readonly name: 'client_key_exchange'; readonly n: Negotiated; readonly peerChain: readonly Uint8Array[] }
   | { readonly name: 'certificate_verify'; readonly k: Keyed }
   | { readonly name: 'change_cipher_spec'; readonly k: Keyed; readonly resumed: boolean }
@@ -122,6 +124,8 @@ export class ServerHandshake {
         return this.onFinished(s.k, s.resumed, msg);
       case 'change_cipher_spec':
         throw unexpected('ChangeCipherSpec', handshakeTypeName(msg.type));
+      case 'waiting':
+        throw unexpected(`no message while waiting for ${s.step}`, handshakeTypeName(msg.type));
       case 'done':
         throw unexpected('no handshake message', handshakeTypeName(msg.type));
       default:
@@ -269,11 +273,15 @@ export class ServerHandshake {
     if (chain.length === 0) {
       // TLS-style empty Certificate: treated like no_certificate.
       if (options.requireCert) throw new SslAlertError('handshake_failure', 'client sent an empty certificate list but a certificate is required');
-    } else if (options.verifyPeer) {
-      const verdict = options.verifyPeer(chain);
-      if (!verdict.ok) throw new SslAlertError(verdict.alert, `client certificate rejected: ${verdict.reason}`);
+      this.state = { name: 'client_key_exchange', n, peerChain: chain };
+      return;
     }
-    this.state = { name: 'client_key_exchange', n, peerChain: chain };
+    const verdict = options.verifyPeer?.(chain) ?? { ok: true };
+    this.state = { name: 'waiting', step: 'the verdict on the client certificate' };
+    afterStep(this.host, verdict, (v) => {
+      if (!v.ok) throw new SslAlertError(v.alert, `client certificate rejected: ${v.reason}`);
+      this.state = { name: 'client_key_exchange', n, peerChain: chain };
+    });
   }
 
   /** The RSA block of a ClientKeyExchange; see decodeRsaClientKeyExchange for the JSSE variant tolerated from clients that offered TLS. */

@@ -4,7 +4,7 @@
  * check for the state switch, and the hello Random (RFC 6101 section 5.6.1.2).
  */
 import { SslAlertError } from '../record/alerts.js';
-import type { HandshakeHost } from './context.js';
+import type { HandshakeHost, MaybeAsync } from './context.js';
 
 export function unexpected(expected: string, got: string): SslAlertError {
   return new SslAlertError('unexpected_message', `expected ${expected}, received ${got}`);
@@ -23,4 +23,17 @@ export function helloRandom(host: HandshakeHost): Uint8Array {
   r[2] = (t >>> 8) & 0xff;
   r[3] = t & 0xff;
   return r;
+}
+
+/**
+ * Runs `then` with `value`: at once when it is a plain value (so a synchronous step behaves
+ * exactly as before), or through host.waitFor when it is a promise.
+ */
+export function afterStep<T>(host: HandshakeHost, value: MaybeAsync<T>, then: (value: T) => void): void {
+  if (isThenable(value)) host.waitFor(value, then);
+  else then(value);
+}
+
+function isThenable<T>(value: MaybeAsync<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }

@@ -10,12 +10,15 @@
  * list and the connection limit are checked on the TCP connection, before the handshake.
  * Both change live: `policy.update(...)` for the policies, `ssl.setSuites / setIdentity /
  * setClientAuth` for the SSL settings (src/config/runtime.ts does so as IOS commands arrive).
+ * With `revocation`, client certificates are checked against CRLs fetched over http:// and
+ * ldap:// (crl-fetch.ts) unless the options bring a fetcher of their own.
  */
 import * as http from 'node:http';
 import { createServer as createSslServer, type ServerOptions, type SSLServer } from '../socket/index.js';
 import type { SSLSocket } from '../socket/ssl-socket.js';
 import { bareLfRequestFilter } from './bare-lf.js';
 import { PolicyServer, type RequestHandler, type ServerPolicy, type ServerPolicyOptions } from './server-policy.js';
+import { withCrlFetcher } from './crl-fetch.js';
 
 export type { RequestHandler } from './server-policy.js';
 
@@ -31,7 +34,7 @@ export class HttpsServer extends PolicyServer {
   readonly ssl: SSLServer;
 
   constructor(options: HttpsServerOptions, handler?: RequestHandler) {
-    const ssl = createSslServer(options);
+    const ssl = createSslServer(withCrlFetcher(options));
     super(ssl, 'https', http.createServer(options.http ?? {}), options.policy, handler);
     this.ssl = ssl;
     ssl.on('secureConnection', (socket: SSLSocket) => {

@@ -38,7 +38,7 @@
 import { digestFor } from './digests.js';
 import { bytesEqual } from '../util/bytes.js';
 import { Ssl3Error } from '../util/errors.js';
-import type { Certificate, DistinguishedName, SignatureHash } from './certificate.js';
+import type { Certificate, DistinguishedName, SignatureAlgorithm, SignatureHash } from './certificate.js';
 import { describeOid, OID } from './oid.js';
 import { bitLength, PKCS1_DIGEST_LENGTH, rsaVerifyPkcs1, type Pkcs1HashAlg } from './rsa.js';
 import { commonName, formatName } from './x509.js';
@@ -189,17 +189,33 @@ function isSelfIssued(cert: Certificate): boolean {
 // ---------------------------------------------------------------------------------------
 // Signatures
 
-type LinkCheck = { ok: true; warning?: string } | { ok: false; code: 'BAD_SIGNATURE' | 'UNSUPPORTED_SIGNATURE_ALGORITHM'; reason: string };
+export type LinkCheck = { ok: true; warning?: string } | { ok: false; code: 'BAD_SIGNATURE' | 'UNSUPPORTED_SIGNATURE_ALGORITHM'; reason: string };
+
+/** What an issuer signs: a certificate (RFC 5280 4.1.1) or a CRL (5.1.1), each over its exact TBS bytes. */
+export interface SignedData {
+  readonly tbsRaw: Uint8Array;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly signature: Uint8Array;
+}
 
 /** Verifies that `issuer`'s key signed `cert` (RFC 5280 6.1.3 (a)(1)). */
 function checkSignature(cert: Certificate, issuer: Certificate, allowed: ReadonlySet<SignatureHash>): LinkCheck {
-  const alg = cert.signatureAlgorithm;
+  return checkSignedBy(cert, issuer, allowed, { subject: `certificate ${label(cert)}`, name: label(cert) });
+}
+
+/**
+ * Verifies that `issuer`'s RSA key made `signed`'s PKCS#1 v1.5 signature, with a digest in
+ * `allowed`. `what.subject` starts the messages ("certificate 'x'", "the CRL of 'y'"),
+ * `what.name` names the signed object inside them. Shared by chains and CRLs (RFC 5280 6.3.3 (g)).
+ */
+export function checkSignedBy(signed: SignedData, issuer: Certificate, allowed: ReadonlySet<SignatureHash>, what: { subject: string; name: string }): LinkCheck {
+  const alg = signed.signatureAlgorithm;
   const hash = alg.hash;
   if (hash === undefined) {
     return {
       ok: false,
       code: 'UNSUPPORTED_SIGNATURE_ALGORITHM',
-      reason: `certificate ${label(cert)} is signed with ${describeOid(alg.oid)}, which cannot be verified (only RSA PKCS#1 v1.5 signatures are supported)`,
+      reason: `${what.subject} is signed with ${describeOid(alg.oid)}, which cannot be verified (only RSA PKCS#1 v1.5 signatures are supported)`,
     };
   }
   const algName = describeOid(alg.oid);
@@ -207,14 +223,14 @@ function checkSignature(cert: Certificate, issuer: Certificate, allowed: Readonl
     return {
       ok: false,
       code: 'UNSUPPORTED_SIGNATURE_ALGORITHM',
-      reason: `certificate ${label(cert)} is signed with ${algName}, and the ${hash} digest is not supported for RSA signatures`,
+      reason: `${what.subject} is signed with ${algName}, and the ${hash} digest is not supported for RSA signatures`,
     };
   }
   if (!allowed.has(hash)) {
     return {
       ok: false,
       code: 'UNSUPPORTED_SIGNATURE_ALGORITHM',
-      reason: `certificate ${label(cert)} is signed with ${algName}, and ${hash} is not among the allowed signature hashes`,
+      reason: `${what.subject} is signed with ${algName}, and ${hash} is not among the allowed signature hashes`,
     };
   }
   const key = issuer.publicKey.rsa;
@@ -222,23 +238,23 @@ function checkSignature(cert: Certificate, issuer: Certificate, allowed: Readonl
     return {
       ok: false,
       code: 'UNSUPPORTED_SIGNATURE_ALGORITHM',
-      reason: `issuer ${label(issuer)} of ${label(cert)} has a ${describeOid(issuer.publicKey.algorithmOid)} key; only RSA keys are supported`,
+      reason: `issuer ${label(issuer)} of ${what.name} has a ${describeOid(issuer.publicKey.algorithmOid)} key; only RSA keys are supported`,
     };
   }
-  const digest = digestFor(hash)!(cert.tbsRaw);
+  const digest = digestFor(hash)!(signed.tbsRaw);
   let good: boolean;
   try {
-    good = rsaVerifyPkcs1(key, hash as Pkcs1HashAlg, digest, cert.signature);
+    good = rsaVerifyPkcs1(key, hash as Pkcs1HashAlg, digest, signed.signature);
   } catch (e) {
     // rsaVerifyPkcs1 throws for keys it cannot use at all (too small for the DigestInfo,
     // even modulus, ...): from the chain's point of view the signature does not verify.
     const why = e instanceof Error ? e.message : String(e);
-    return { ok: false, code: 'BAD_SIGNATURE', reason: `the signature of ${label(cert)} cannot be verified with the key of ${label(issuer)}: ${why}` };
+    return { ok: false, code: 'BAD_SIGNATURE', reason: `the signature of ${what.name} cannot be verified with the key of ${label(issuer)}: ${why}` };
   }
   if (!good) {
-    return { ok: false, code: 'BAD_SIGNATURE', reason: `the signature of ${label(cert)} does not verify with the key of its issuer ${label(issuer)}` };
+    return { ok: false, code: 'BAD_SIGNATURE', reason: `the signature of ${what.name} does not verify with the key of its issuer ${label(issuer)}` };
   }
-  if (hash === 'md5') return { ok: true, warning: `certificate ${label(cert)} is signed with ${algName}, a broken digest (accepted for legacy devices)` };
+  if (hash === 'md5') return { ok: true, warning: `${what.subject} is signed with ${algName}, a broken digest (accepted for legacy devices)` };
   return { ok: true };
 }
 

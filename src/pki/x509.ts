@@ -193,8 +193,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** AlgorithmIdentifier (4.1.1.2); parameters are kept only as part of `raw`. */
-function readAlgorithm(r: DerReader): { algorithm: SignatureAlgorithm; raw: Uint8Array } {
+/** AlgorithmIdentifier (4.1.1.2); parameters are kept only as part of `raw`. Exported for the CRL parser. */
+export function readAlgorithm(r: DerReader): { algorithm: SignatureAlgorithm; raw: Uint8Array } {
   const tlv = r.expect(Tag.SEQUENCE, 'AlgorithmIdentifier');
   const s = r.child(tlv);
   const oid = s.oid();
@@ -241,7 +241,8 @@ function readAttributeValue(r: DerReader): { value: string; tag: number } {
 // ---------------------------------------------------------------------------------------------
 // Extensions (4.1.2.9, 4.2)
 
-function readExtensions(r: DerReader): Extension[] {
+/** Extensions ::= SEQUENCE OF Extension; `owner` names the structure in messages. Exported for the CRL parser. */
+export function readExtensions(r: DerReader, owner = 'certificate'): Extension[] {
   const seq = r.sequence('Extensions');
   const out: Extension[] = [];
   const seen = new Set<string>();
@@ -254,7 +255,7 @@ function readExtensions(r: DerReader): Extension[] {
     e.end('Extension');
     // RFC 5280 4.2: "A certificate MUST NOT include more than one instance of a particular
     // extension." Two subjectAltNames would let two verifiers pick different ones.
-    if (seen.has(oid)) throw new X509Error('DUPLICATE_EXTENSION', `certificate extensions: ${describeOid(oid)} appears more than once`);
+    if (seen.has(oid)) throw new X509Error('DUPLICATE_EXTENSION', `${owner} extensions: ${describeOid(oid)} appears more than once`);
     seen.add(oid);
     out.push({ oid, critical, value });
   }
@@ -548,6 +549,17 @@ function escapeValue(a: NameAttribute): string {
  */
 export function formatName(dn: DistinguishedName): string {
   return dn.rdns.map((rdn) => rdn.map((a) => `${attributeLabel(a.type)}=${escapeValue(a)}`).join(' + ')).join(', ');
+}
+
+/**
+ * The RFC 4514 string of a name, the form LDAP takes: RDNs from the last to the first,
+ * separated by ',' ('CN=host,O=Acme,C=US'), values escaped as formatName escapes them.
+ */
+export function formatNameRfc4514(dn: DistinguishedName): string {
+  return [...dn.rdns]
+    .reverse()
+    .map((rdn) => rdn.map((a) => `${attributeLabel(a.type)}=${escapeValue(a)}`).join('+'))
+    .join(',');
 }
 
 /** The most specific (last) commonName, or undefined. */

@@ -13,7 +13,9 @@ import type { Role, TraceEvent } from '../connection/connection.js';
 import { SSLSocket, type SSLSocketOptions } from './ssl-socket.js';
 import { textTracer } from '../trace/text-trace.js';
 import type { Flow, FlowRecorder, PcapDirection } from '../trace/pcap.js';
-import { loadCertificates, loadKey, loadSuites, OptionError, type PemInput } from './options.js';
+import { loadCertificates, loadKey, loadRevocation, loadSuites, OptionError, type PemInput, type RevocationInput } from './options.js';
+import type { RevocationOptions } from '../pki/revocation.js';
+import { CrlCache } from '../pki/crl-cache.js';
 import { makePeerVerifier } from './peer-verification.js';
 
 interface CommonOptions {
@@ -29,6 +31,11 @@ interface CommonOptions {
   rejectUnauthorized?: boolean;
   /** Pinned certificate fingerprints (SHA-256 or SHA-1 hex, or sha256//BASE64 of the key). */
   pin?: string | Pin | readonly (string | Pin)[];
+  /**
+   * Check the peer's validated chain against CRLs: a revoked certificate is refused with
+   * certificate_revoked; what happens without a CRL depends on the mode (src/pki/revocation.ts).
+   */
+  revocation?: RevocationInput;
   /**
    * Show every record and handshake message: `true` prints them readably to stderr, a
    * function receives the raw trace events (src/trace has formatters).
@@ -114,6 +121,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
   const chain = loadCertificates('cert', options.cert);
   const key = options.key === undefined ? undefined : loadKey(options.key, options.passphrase);
   if (chain.length && !key) throw new OptionError('cert: a client certificate needs its key');
+  const revocation = loadRevocation(options.revocation);
   const raw = options.socket ?? net.connect({ host, port: options.port ?? 443 });
   const servername = options.servername ?? host;
   let outcome: { authorized: boolean; error?: string } = { authorized: false };
@@ -123,7 +131,15 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
     certificateChain: chain.map((c) => c.raw),
     privateKey: key,
     verifyPeer: makePeerVerifier(
-      { ca, pins: asList(options.pin), servername: servername || undefined, rejectUnauthorized: options.rejectUnauthorized !== false, purpose: 'serverAuth', now: options.now },
+      {
+        ca,
+        pins: asList(options.pin),
+        servername: servername || undefined,
+        rejectUnauthorized: options.rejectUnauthorized !== false,
+        purpose: 'serverAuth',
+        now: options.now,
+        revocation,
+      },
       (o) => (outcome = o),
     ),
     random: options.random,
@@ -155,6 +171,8 @@ export interface ClientAuthOptions {
   requestCert?: boolean;
   requireCert?: boolean;
   ca?: PemInput | readonly PemInput[];
+  /** Revocation checking of client certificates; without a cache of its own it uses the server's. */
+  revocation?: RevocationInput;
 }
 
 /** What a new connection is set up with; replaced as a whole by the setters, never changed in place. */
@@ -165,6 +183,7 @@ interface LiveSettings {
   ca: readonly Certificate[];
   requestCert: boolean;
   requireCert: boolean;
+  revocation?: RevocationOptions;
 }
 
 /**
@@ -178,6 +197,8 @@ export class SSLServer extends net.Server {
   private settings: LiveSettings;
   private cache?: SessionCache;
   private readonly cacheOptions: SessionCacheOptions | false | undefined;
+  /** CRLs fetched for client certificates, kept across connections until their nextUpdate. */
+  readonly crlCache = new CrlCache();
 
   constructor(
     private readonly options: ServerOptions,
@@ -193,6 +214,7 @@ export class SSLServer extends net.Server {
       ca: loadCertificates('ca', options.ca),
       requestCert: !!(options.requestCert || options.requireCert),
       requireCert: !!options.requireCert,
+      revocation: loadRevocation(options.revocation, this.crlCache),
     };
     this.cacheOptions = options.sessionCache;
     this.cache = this.newSessionCache();
@@ -231,7 +253,8 @@ export class SSLServer extends net.Server {
    */
   setClientAuth(auth: ClientAuthOptions): void {
     const ca = loadCertificates('ca', auth.ca);
-    this.settings = { ...this.settings, ca, requestCert: !!(auth.requestCert || auth.requireCert), requireCert: !!auth.requireCert };
+    const revocation = loadRevocation(auth.revocation, this.crlCache);
+    this.settings = { ...this.settings, ca, requestCert: !!(auth.requestCert || auth.requireCert), requireCert: !!auth.requireCert, revocation };
     this.cache = this.newSessionCache();
   }
 
@@ -255,7 +278,14 @@ export class SSLServer extends net.Server {
       sessionCache: this.cache,
       allowRenegotiation: options.allowRenegotiation,
       verifyPeer: makePeerVerifier(
-        { ca: live.ca, pins: asList(options.pin), rejectUnauthorized: options.rejectUnauthorized !== false && live.requireCert, purpose: 'clientAuth', now: options.now },
+        {
+          ca: live.ca,
+          pins: asList(options.pin),
+          rejectUnauthorized: options.rejectUnauthorized !== false && live.requireCert,
+          purpose: 'clientAuth',
+          now: options.now,
+          revocation: live.revocation,
+        },
         (o) => (outcome = o),
       ),
       random: options.random,

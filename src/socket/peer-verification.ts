@@ -1,10 +1,13 @@
 /**
  * Deciding whether to trust the peer's certificate chain: by pinned fingerprint (the usual
  * way to trust a self-signed device), or by chain validation against CA certificates plus,
- * on the client, a host-name check (RFC 6125). The verdict carries the SSL 3.0 alert to send
- * when the chain is refused.
+ * on the client, a host-name check (RFC 6125), and then, when configured, a revocation check
+ * with CRLs (src/pki/revocation.ts) of every certificate of the validated path. The verdict
+ * carries the SSL 3.0 alert to send when the chain is refused; a revocation check that has to
+ * fetch a CRL answers later, and the handshake waits for it (HandshakeHost.waitFor).
  */
-import type { PeerVerdict } from '../handshake/context.js';
+import type { MaybeAsync, PeerVerdict } from '../handshake/context.js';
+import { checkRevocation, type RevocationOptions } from '../pki/revocation.js';
 import type { AlertName } from '../record/alerts.js';
 import type { Certificate } from '../pki/certificate.js';
 import { parseCertificate } from '../pki/x509.js';
@@ -24,6 +27,8 @@ export interface PeerCheckOptions {
   rejectUnauthorized: boolean;
   purpose: ChainPurpose;
   now?: () => number;
+  /** Check the validated path against CRLs (not done for pinned certificates: no path). */
+  revocation?: RevocationOptions;
 }
 
 /** How each validation failure is told to the peer, in the SSL 3.0 alert set. */
@@ -48,22 +53,25 @@ export interface PeerCheckOutcome {
 }
 
 /** Returns the handshake's verifyPeer callback; `record` learns the outcome for socket.authorized. */
-export function makePeerVerifier(opts: PeerCheckOptions, record: (o: PeerCheckOutcome) => void): (chain: readonly Uint8Array[]) => PeerVerdict {
+export function makePeerVerifier(opts: PeerCheckOptions, record: (o: PeerCheckOutcome) => void): (chain: readonly Uint8Array[]) => MaybeAsync<PeerVerdict> {
+  const finish = (outcome: PeerVerdict): PeerVerdict => {
+    record(outcome.ok ? { authorized: true } : { authorized: false, error: outcome.reason });
+    if (outcome.ok || !opts.rejectUnauthorized) return { ok: true };
+    return outcome;
+  };
   return (chainDer) => {
-    let outcome: { ok: true } | { ok: false; alert: AlertName; reason: string };
+    let outcome: MaybeAsync<PeerVerdict>;
     try {
       outcome = check(chainDer.map((d) => parseCertificate(d)), opts);
     } catch (e) {
       if (!(e instanceof Ssl3Error)) throw e;
       outcome = { ok: false, alert: 'bad_certificate', reason: `certificate could not be parsed: ${e.message}` };
     }
-    record(outcome.ok ? { authorized: true } : { authorized: false, error: outcome.reason });
-    if (outcome.ok || !opts.rejectUnauthorized) return { ok: true };
-    return outcome;
+    return outcome instanceof Promise ? outcome.then(finish) : finish(outcome as PeerVerdict);
   };
 }
 
-function check(chain: Certificate[], opts: PeerCheckOptions): PeerVerdict {
+function check(chain: Certificate[], opts: PeerCheckOptions): MaybeAsync<PeerVerdict> {
   const leaf = chain[0];
   if (!leaf) return { ok: false, alert: 'bad_certificate', reason: 'the peer sent no certificate' };
   if (opts.pins.length) {
@@ -71,15 +79,35 @@ function check(chain: Certificate[], opts: PeerCheckOptions): PeerVerdict {
     const { sha256 } = pinsOf(leaf);
     return { ok: false, alert: 'bad_certificate', reason: `certificate SHA-256 fingerprint ${sha256} matches no configured pin` };
   }
+  const now = opts.now?.() ?? Date.now();
   const result = verifyChain(chain, {
     trustAnchors: opts.ca,
     purpose: opts.purpose,
-    now: opts.now ? new Date(opts.now()) : undefined,
+    now: opts.now ? new Date(now) : undefined,
   });
   if (!result.ok) return { ok: false, alert: CHAIN_ALERTS[result.code], reason: result.reason };
   if (opts.servername) {
     const host = checkHost(leaf, opts.servername);
     if (!host.ok) return { ok: false, alert: 'bad_certificate', reason: host.reason };
   }
-  return { ok: true };
+  if (!opts.revocation || result.path.length < 2) return { ok: true };
+  return revocationVerdict(result.path, opts.revocation, now);
+}
+
+/**
+ * The revocation check's verdict. A revoked certificate gets certificate_revoked (RFC 6101
+ * 5.4.2). "No valid CRL to be had" in required mode gets bad_certificate: SSL 3.0 has no
+ * unknown_ca, and OpenSSL maps X509_V_ERR_UNABLE_TO_GET_CRL to SSL_AD_UNKNOWN_CA, which its
+ * SSL 3.0 code (ssl3_alert_code) sends as bad_certificate; legacy peers expect what OpenSSL does.
+ */
+async function revocationVerdict(path: readonly Certificate[], revocation: RevocationOptions, now: number): Promise<PeerVerdict> {
+  const decision = await checkRevocation(path, revocation, now);
+  switch (decision.status) {
+    case 'good':
+      return { ok: true };
+    case 'revoked':
+      return { ok: false, alert: 'certificate_revoked', reason: decision.reason };
+    case 'unavailable':
+      return { ok: false, alert: 'bad_certificate', reason: `revocation status unknown: ${decision.reason}` };
+  }
 }

@@ -18,10 +18,11 @@ function onPath(program: string): string | undefined {
 
 /**
  * The path of `program`, or undefined (after saying which peer is missing and how to get it).
- * Throws when peers are required.
+ * Throws when peers are required. `extraDirs` are searched after PATH: daemons such as slapd
+ * live in /usr/sbin, which a user's PATH often lacks.
  */
-export function findPeer(program: string, debianPackage: string): string | undefined {
-  const path = onPath(program);
+export function findPeer(program: string, debianPackage: string, extraDirs: readonly string[] = []): string | undefined {
+  const path = onPath(program) ?? extraDirs.map((d) => `${d}/${program}`).find((p) => existsSync(p));
   if (path) return path;
   const message = `peer missing: '${program}' is not installed (Debian package ${debianPackage}); its tests are skipped`;
   if (REQUIRED) throw new Error(`${message.replace('; its tests are skipped', '')} and SSL3_REQUIRE_PEERS=1`);

@@ -32,11 +32,15 @@ import { openPcapFile } from '../pcap-file.js';
 import { keylogAppender } from '../keylog-file.js';
 import { stopOnSignal } from '../signals.js';
 import { serviceForwarder } from '../../http/forwarder.js';
+import { parseLdapUrl } from '../../http/crl-fetch.js';
+import { crlFreshness, crlProblem, describeCrl, parseCrls } from '../../pki/crl.js';
+import { REVOCATION_MODES, type RevocationMode } from '../../pki/revocation.js';
+import type { RevocationInput } from '../../socket/options.js';
 
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F]
-           [--client-auth --ca F] [--allow-renegotiation] [--data-dir DIR] [--hostname NAME] [--keylog F] [--pcap F]
-           [--trace | --trace-json] [--trace-keys]
+           [--client-auth --ca F [--crl FILE|URL] [--crl-mode M]] [--allow-renegotiation] [--data-dir DIR] [--hostname NAME]
+           [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
   --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
@@ -58,6 +62,13 @@ const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog
   --allow-renegotiation  let clients renegotiate (RFC 5746 secure renegotiation only; for
                    protocol testers); without it a client's renegotiation is refused with
                    handshake_failure (IOS has no such setting)
+  --crl FILE|URL   check client certificates against CRLs: a CRL file (PEM or DER) from a --ca
+                   CA, or the http:// or ldap:// URL to fetch them from instead of each
+                   certificate's CRL distribution points (IOS crl query); a revoked
+                   certificate is refused with certificate_revoked
+  --crl-mode M     required (default: no valid CRL, no connection), optional (use a CRL only
+                   when one is at hand, fetch none) or best-effort (fetch, accept when none
+                   can be had); alone, it checks the distribution points
   --data-dir DIR   where the generated key and certificate live (default ./.ssl3)
   --hostname NAME  name for the generated certificate (default: this machine's host name)
   --keylog F       append NSS key log lines (CLIENT_RANDOM ...) to F: secrets, for Wireshark
@@ -87,12 +98,16 @@ export function checkSecurePort(value: string | undefined, fallback: number): nu
   return n;
 }
 
-function readFileOrFail(flag: string, path: string): string {
+function readBytesOrFail(flag: string, path: string): Uint8Array {
   try {
-    return readFileSync(path, 'utf8');
+    return new Uint8Array(readFileSync(path));
   } catch (e) {
     throw new UsageError(`--${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 1);
   }
+}
+
+function readFileOrFail(flag: string, path: string): string {
+  return new TextDecoder().decode(readBytesOrFail(flag, path));
 }
 
 /** Turns a parser's error into a usage error naming the flag. */
@@ -142,6 +157,39 @@ function policyFromFlags(values: Record<string, string | boolean | undefined>, i
   return { policy: new ServerPolicy(options), log };
 }
 
+/**
+ * --crl FILE|URL and --crl-mode: the revocation check of client certificates. A file must
+ * hold a CRL that a --ca certificate issued and signed (checked now, so a wrong file is one
+ * clear line, not every client refused later); a stale one is accepted with a warning, since
+ * a current one may still be fetched from the distribution points.
+ */
+function revocationFromFlags(crl: string | undefined, modeFlag: string | undefined, clientAuth: boolean, caPem: string | undefined, io: CliIo): RevocationInput | undefined {
+  if (crl === undefined && modeFlag === undefined) return undefined;
+  if (!clientAuth) throw new UsageError(`--${crl === undefined ? 'crl-mode' : 'crl'} checks client certificates: it needs --client-auth --ca FILE`);
+  const mode = modeFlag ?? 'required';
+  if (!(REVOCATION_MODES as readonly string[]).includes(mode)) throw new UsageError(`--crl-mode must be ${REVOCATION_MODES.join(', ')}, got '${mode}'`);
+  const revocation: RevocationInput = { mode: mode as RevocationMode };
+  if (crl === undefined) return revocation;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(crl)) {
+    const url = flagValue('crl', () => new URL(crl));
+    if (url.protocol !== 'http:' && url.protocol !== 'ldap:') throw new UsageError(`--crl: CRLs are fetched over http:// or ldap://, not ${url.protocol}//`);
+    if (url.protocol === 'ldap:') flagValue('crl', () => parseLdapUrl(url));
+    return { ...revocation, queryUrl: crl };
+  }
+  const bytes = readBytesOrFail('crl', crl);
+  const crls = flagValue(`crl ${crl}`, () => parseCrls(bytes));
+  const cas = caPem === undefined ? [] : flagValue('ca', () => parseCertificates(caPem));
+  for (const c of crls) {
+    const problems = cas.map((issuer) => crlProblem(c, issuer));
+    if (!problems.some((p) => p === undefined)) {
+      const why = problems.find((p) => p && p.code !== 'OTHER_ISSUER')?.reason ?? `${describeCrl(c)} is not from a --ca certificate`;
+      throw new UsageError(`--crl ${crl}: ${why}`);
+    }
+    if (crlFreshness(c, Date.now()) === 'stale') io.stderr(`ssl3 serve: warning: --crl ${crl}: ${describeCrl(c)} is stale (nextUpdate ${c.nextUpdate!.toISOString()}); it is not used\n`);
+  }
+  return { ...revocation, crls };
+}
+
 /** --upstream URL: the forwarder to the service, each failed request reported in one line. */
 function upstreamOf(text: string, io: CliIo): ReturnType<typeof serviceForwarder> {
   let url: URL;
@@ -178,6 +226,8 @@ export const serveCommand: Command = {
           'client-auth': { type: 'boolean' },
           'allow-renegotiation': { type: 'boolean' },
           ca: { type: 'string' },
+          crl: { type: 'string' },
+          'crl-mode': { type: 'string' },
           'data-dir': { type: 'string' },
           hostname: { type: 'string' },
           keylog: { type: 'string' },
@@ -211,6 +261,8 @@ export const serveCommand: Command = {
     if (values.root !== undefined && values.upstream !== undefined) throw new UsageError('--root and --upstream: choose one');
     const upstream = values.upstream === undefined ? undefined : upstreamOf(values.upstream, io);
     // Before anything is created (the identity, the access log): a bad path changes nothing.
+    const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
+    const revocation = revocationFromFlags(values.crl, values['crl-mode'], !!values['client-auth'], ca, io);
     const pcap = openPcapFile(values.pcap, 'serve', io);
     const { policy, log } = policyFromFlags(values, io);
 
@@ -227,7 +279,6 @@ export const serveCommand: Command = {
       certPem = id.certPem;
       note = id.created ? ` (new self-signed certificate in ${dataDir})` : ` (self-signed certificate from ${dataDir})`;
     }
-    const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
     const keylog = keylogAppender(values.keylog);
     const trace = tracerFromFlags(values, io, 'server');
     const root = values.root;
@@ -238,7 +289,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], trace, traceSecrets: values['trace-keys'], pcap, policy },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], pcap, policy },
       handler,
     );
     if (keylog) server.ssl.on('keylog', keylog);
