@@ -45,6 +45,7 @@ export class SSLSocket extends Duplex {
   private handshakeTimer?: NodeJS.Timeout;
   /** The SSL-level error the connection ended with (an alert sent or received). */
   private closeError?: Error;
+  private endedTruncated = false;
   private corked = false;
   private readonly onWire?: SSLSocketOptions['onWire'];
 
@@ -75,8 +76,12 @@ export class SSLSocket extends Duplex {
       if (!this.destroyed) this.destroy(this.closeError);
     });
     // A peer that rejects us sends its fatal alert and then resets the connection; the reset
-    // must not hide the alert, which says why.
-    socket.on('error', (err) => this.destroy(this.closeError ?? err));
+    // must not hide the alert, which says why. A reset before the handshake finished is the
+    // peer closing on it, said the way the engine says it for a FIN (closed before answering).
+    socket.on('error', (err) => {
+      if (this.connection.isHandshaking) this.connection.transportClosed();
+      this.destroy(this.closeError ?? err);
+    });
     if (options.handshakeTimeout) {
       this.handshakeTimer = setTimeout(() => {
         this.destroy(Object.assign(new Error(`SSL handshake did not finish within ${options.handshakeTimeout} ms`), { code: 'ERR_SSL_HANDSHAKE_TIMEOUT' }));
@@ -92,6 +97,17 @@ export class SSLSocket extends Duplex {
 
   get encrypted(): true {
     return true;
+  }
+
+  /**
+   * True when the peer closed the connection without close_notify after the handshake
+   * (RFC 6101 5.4.1): what was read may have been cut short. The stream still ends normally
+   * ('end', not 'error'), so that a reader whose data carries its own framing (an HTTP body
+   * delimited by the end of the connection, a Content-Length) decides by that framing; a
+   * reader without one should check this after 'end'.
+   */
+  get truncated(): boolean {
+    return this.endedTruncated;
   }
 
   get remoteAddress(): string | undefined {
@@ -226,6 +242,7 @@ export class SSLSocket extends Duplex {
       if (!this.socket.destroyed) this.socket.end();
       return;
     }
+    this.endedTruncated = info.truncated;
     this.push(null);
     if (!this.socket.destroyed) this.socket.end();
   }
@@ -268,7 +285,10 @@ export class SSLSocket extends Duplex {
       return;
     }
     this.finalCallback = undefined;
+    // close_notify, then our FIN: the peer may close at once without answering (5.4.1), and
+    // we go on reading until it does.
     this.connection.close();
+    if (!this.socket.destroyed) this.socket.end();
     callback();
   }
 

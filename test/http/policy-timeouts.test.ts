@@ -23,6 +23,8 @@ async function https(policy: Parameters<typeof startHttps>[0], handler: RequestH
 
 /** Whether the SSL connection ended with the server's close_notify (a clean end) rather than a bare TCP close. */
 function endedCleanly(s: SSLSocket): Promise<boolean> {
+  // It may be over already: a response saying Connection: close is followed at once by the close.
+  if (s.closed) return Promise.resolve(s.readableEnded);
   return new Promise((resolve) => {
     let clean = false;
     s.once('end', () => (clean = true));
