@@ -232,10 +232,11 @@ export class SSLSocket extends Duplex {
   private onConnectionClosed(info: CloseInfo): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     const error = info.error;
-    for (const w of this.pendingWrites) w.callback(error ?? new Error('connection closed'));
+    // The error as node reports its own (code ERR_SSL_...), also to writes still waiting for the handshake.
+    const err = error && Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+    for (const w of this.pendingWrites) w.callback(err ?? new Error('connection closed'));
     this.pendingWrites = [];
-    if (error) {
-      const err = Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+    if (err) {
       this.closeError = err;
       // Let already-received data drain before the error surfaces.
       setImmediate(() => this.destroy(err));
