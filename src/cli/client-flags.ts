@@ -84,7 +84,9 @@ export function describeFailure(err: Error & { code?: string }, url: URL): strin
   if (code === 'ECONNREFUSED') return `cannot connect to ${url.host}: connection refused`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${url.hostname}`;
   if (code === 'ETIMEDOUT' || code === 'ERR_SSL_HANDSHAKE_TIMEOUT') return `${url.host}: ${err.message}`;
-  if (code === 'ECONNRESET') return `${url.host} closed the connection during the SSL 3.0 handshake (does it speak SSL 3.0?)`;
+  if (code === 'ERR_SSL_CLOSED_BEFORE_ANSWER') return `${url.host} closed the connection without answering: it refused it (too many connections, or not allowed) or does not speak SSL 3.0`;
+  if (code === 'ERR_SSL_CLOSED_IN_HANDSHAKE') return `${url.host} closed the connection during the SSL 3.0 handshake (does it speak SSL 3.0?)`;
+  if (code === 'ECONNRESET') return `${url.host} reset the connection`;
   if (/certificate rejected/.test(err.message)) return `${err.message} (use --ca FILE, --pin FINGERPRINT, or --insecure)`;
   if (code.startsWith('ERR_SSL_')) return err.message;
   return `${url.host}: ${err.message}`;

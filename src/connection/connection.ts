@@ -61,8 +61,8 @@ export interface ConnectionEvents {
   /** A handshake completed (the first one, and any renegotiation). */
   secure?(result: HandshakeResult): void;
   /**
-   * The connection is over. `clean` is true only when close_notify was received (or sent and
-   * answered); a transport that ended without one is reported as truncated.
+   * The connection is over: see CloseInfo. Exactly one of clean, truncated and error describes
+   * how, so a caller never has to treat an ordinary end as a failure.
    */
   close?(info: CloseInfo): void;
   alert?(info: { direction: 'sent' | 'received'; level: number; description: number; name: string }): void;
@@ -71,10 +71,22 @@ export interface ConnectionEvents {
   trace?(event: TraceEvent): void;
 }
 
+/**
+ * How a connection ended (RFC 6101 section 5.4.1):
+ * - clean: close_notify was received, or we had sent ours and the peer then closed the
+ *   transport (the initiator of a closure need not wait for the answer, and the peer need not
+ *   send one once it has nothing more to say: nothing of ours, and nothing we were still
+ *   waiting for, can have been cut);
+ * - truncated: after a handshake, the peer closed the transport without close_notify while we
+ *   were still reading. The data may have been cut by an attacker, or the peer simply marks
+ *   its end this way (many devices and servers do): the reader's own framing decides, so this
+ *   is reported, not raised as an error;
+ * - error: the connection failed: the alert sent or received and why, or a transport that
+ *   closed before the handshake finished.
+ */
 export interface CloseInfo {
   readonly clean: boolean;
   readonly truncated: boolean;
-  /** Set when the connection failed: the alert we sent or received, and why. */
   readonly error?: Ssl3Error;
 }
 
@@ -128,6 +140,8 @@ export class Connection {
   private waiting = false;
   private sentCloseNotify = false;
   private receivedCloseNotify = false;
+  /** Whether the peer ever sent us a byte: a transport closed before that was never answered. */
+  private heardFromPeer = false;
   private result?: HandshakeResult;
   private readonly random: (n: number) => Uint8Array;
   private readonly now: () => number;
@@ -152,6 +166,11 @@ export class Connection {
     return this.phase === 'closed';
   }
 
+  /** Started and not yet through its first handshake. */
+  get isHandshaking(): boolean {
+    return this.phase === 'handshaking' && !this.result;
+  }
+
   /** The last completed handshake's result. */
   get handshakeResult(): HandshakeResult | undefined {
     return this.result;
@@ -168,6 +187,7 @@ export class Connection {
   receive(bytes: Uint8Array): void {
     if (this.phase === 'closed') return;
     if (this.phase === 'idle') this.start();
+    if (bytes.length) this.heardFromPeer = true;
     this.reader.push(bytes);
     if (this.waiting && this.reader.buffered > MAX_HELD_INPUT) {
       this.fail(new SslAlertError('unexpected_message', `peer sent more than ${MAX_HELD_INPUT} bytes while the handshake was waiting`));
@@ -183,23 +203,36 @@ export class Connection {
     for (const f of fragments(data)) this.sendRecord(ContentType.application_data, f);
   }
 
-  /** Sends close_notify (RFC 6101 section 5.4.1). The connection closes when the peer answers or the transport ends. */
+  /**
+   * Sends close_notify (RFC 6101 section 5.4.1). An open connection closes, cleanly, when the
+   * peer answers or the transport ends; one still in its handshake closes at once.
+   */
   close(): void {
     if (this.phase === 'closed' || this.sentCloseNotify) return;
     this.sentCloseNotify = true;
     this.sendAlert(AlertLevel.warning, 'close_notify');
-    if (this.receivedCloseNotify || this.phase !== 'open') this.finish({ clean: this.receivedCloseNotify, truncated: false });
+    if (this.phase !== 'open') this.finish({ clean: true, truncated: false });
   }
 
-  /** The transport ended (EOF or reset). Without close_notify, the data stream may have been truncated. */
+  /**
+   * The transport ended (the peer's FIN, or a reset). Section 5.4.1: after our close_notify
+   * this is a clean end, whether or not the peer answered with its own. Otherwise, once a
+   * handshake is done, it is a truncation (see CloseInfo); before that, the handshake failed.
+   */
   transportClosed(): void {
     if (this.phase === 'closed') return;
-    const truncated = !this.receivedCloseNotify;
-    this.finish({
-      clean: !truncated,
-      truncated,
-      error: truncated ? new Ssl3Error('TRUNCATED', 'connection closed by the peer without close_notify (possible truncation)') : undefined,
-    });
+    if (this.sentCloseNotify) {
+      this.note('the peer closed the connection after our close_notify without sending its own (allowed: RFC 6101 5.4.1)');
+      this.finish({ clean: true, truncated: false });
+    } else if (this.result) {
+      this.note('the peer closed the connection without close_notify (what was read may be cut short: its own framing decides)');
+      this.finish({ clean: false, truncated: true });
+    } else {
+      const error = this.heardFromPeer
+        ? new Ssl3Error('CLOSED_IN_HANDSHAKE', 'connection closed by the peer during the handshake')
+        : new Ssl3Error('CLOSED_BEFORE_ANSWER', 'connection closed by the peer before it sent anything');
+      this.finish({ clean: false, truncated: false, error });
+    }
   }
 
   /**
@@ -285,6 +318,10 @@ export class Connection {
       }
     }
     this.finish({ clean: false, truncated: false, error: err });
+  }
+
+  private note(text: string): void {
+    this.events.trace?.({ kind: 'note', text });
   }
 
   private finish(info: CloseInfo): void {

@@ -4,6 +4,13 @@
  * one server in IOS). A connection over the limit is closed as soon as it is accepted, before
  * anything is read from or sent to it, and counted.
  *
+ * Under pressure, a slot held by a connection that has not finished opening (its SSL
+ * handshake; on the plain port, its first request) yields to the new one: the oldest such
+ * connection is closed instead of the newcomer being refused. Otherwise five sockets that
+ * connect and say nothing would lock every real client out until their idle time ran out;
+ * this way they cannot hold slots against clients that do the work, and the limit on
+ * resources stays what it was (never more than N at once).
+ *
  * We count ourselves instead of using net.Server's maxConnections so that one limit can span
  * several listeners and the access list can be checked first (a denied client never takes a slot).
  */
@@ -18,6 +25,8 @@ export interface ConnectionCounters {
   refused: number;
   /** Connections closed at once because the access list denied the client. */
   denied: number;
+  /** Connections closed before they finished opening, to make room for a new one. */
+  yielded: number;
   /** Connections open now (handshaking, idle or serving a request). */
   current: number;
   /** The most connections that were ever open at once. */
@@ -32,9 +41,24 @@ export function checkMaxConnections(n: number): number {
   return n;
 }
 
+/** A connection's place under the limit. */
+export interface Slot {
+  /** The connection has finished opening: from now on it keeps its slot under pressure. */
+  settle(): void;
+  /** Gives the slot back; later calls do nothing (a yielded slot was given back already). */
+  release(): void;
+}
+
+interface Holder {
+  released: boolean;
+  readonly yieldSlot?: () => void;
+}
+
 export class ConnectionLimit {
-  readonly counters: ConnectionCounters = { accepted: 0, refused: 0, denied: 0, current: 0, peak: 0, requests: 0 };
+  readonly counters: ConnectionCounters = { accepted: 0, refused: 0, denied: 0, yielded: 0, current: 0, peak: 0, requests: 0 };
   private limit: number;
+  /** Slots not yet settled that can yield, oldest first. */
+  private readonly opening = new Set<Holder>();
 
   constructor(max: number = DEFAULT_MAX_CONNECTIONS) {
     this.limit = checkMaxConnections(max);
@@ -53,20 +77,45 @@ export class ConnectionLimit {
     this.limit = checkMaxConnections(n);
   }
 
-  /** Takes a slot, or counts a refusal and returns false. Call release() once per true. */
-  tryAcquire(): boolean {
+  /**
+   * Takes a slot for a new connection. At the limit, the oldest connection still opening
+   * gives its slot up (`yieldSlot` is how it is closed: the slot is already given back when
+   * it is called); with none, this one is refused: counted, and undefined returned.
+   */
+  acquire(yieldSlot?: () => void): Slot | undefined {
     const c = this.counters;
-    if (c.current >= this.max) {
+    if (c.current >= this.max && !this.yieldOldest()) {
       c.refused++;
-      return false;
+      return undefined;
     }
     c.accepted++;
     c.current++;
     if (c.current > c.peak) c.peak = c.current;
-    return true;
+    const holder: Holder = { released: false, yieldSlot };
+    if (yieldSlot) this.opening.add(holder);
+    return {
+      settle: () => this.opening.delete(holder),
+      release: () => this.free(holder),
+    };
   }
 
-  release(): void {
+  private free(holder: Holder): void {
+    if (holder.released) return;
+    holder.released = true;
+    this.opening.delete(holder);
     this.counters.current--;
+  }
+
+  /**
+   * Frees the oldest opening slot, if that makes room. Over a limit that was lowered, nothing
+   * is closed for the newcomer: the connections it would take are open under the old limit.
+   */
+  private yieldOldest(): boolean {
+    const oldest = this.opening.values().next().value;
+    if (!oldest || this.counters.current > this.max) return false;
+    this.free(oldest);
+    this.counters.yielded++;
+    oldest.yieldSlot?.();
+    return true;
   }
 }

@@ -14,11 +14,20 @@
  * would refuse ours); and Set-Cookie loses its Domain attribute (RFC 6265 5.2.3), and also
  * Secure when the client side is plain HTTP (5.2.5), or the browser would not send the cookie
  * back. Cookie values and page bodies are untouched. The upstream's path, if any, prefixes
- * every forwarded path. An upstream that fails before answering gives 502 with the reason.
+ * every forwarded path. An upstream that fails before answering, or whose short body is cut
+ * before its end (response-end.ts), gives 502 with the reason.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Socket } from 'node:net';
+import { followResponseEnd } from './response-end.js';
+
+/**
+ * Upstream bodies with a Content-Length up to this are held until complete before the client
+ * gets the response (a device's pages are small): cut short, they become a 502. Longer ones,
+ * chunked and close-delimited ones stream, and a cut reaches the client as a cut connection.
+ */
+const HOLD_LIMIT = 256 * 1024;
 
 /** RFC 9110 7.6.1, plus the Proxy-* fields, which are for the hop that reads them. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -112,22 +121,39 @@ export class Forwarder {
       headers['x-forwarded-proto'] = secure ? 'https' : 'http';
       if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
     }
-    const upstream = this.options.send(this.upstreamUrl(req.url ?? '/'), { method: req.method, headers }, (up) => {
-      const back = endToEndHeaders(up.headers);
-      if (typeof back.location === 'string') back.location = this.clientLocation(back.location);
-      const cookies = back['set-cookie'];
-      if (Array.isArray(cookies)) back['set-cookie'] = cookies.map((c) => clientSideCookie(c, !secure));
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, back);
-      up.pipe(res);
-      up.on('error', () => res.destroy());
-    });
-    upstream.on('error', (err: Error & { code?: string }) => {
+    /** The upstream failed: 502 with the reason while nothing was sent, else the client's connection is cut where the upstream's was. */
+    const fail = (err: Error & { code?: string }) => {
+      if (res.destroyed) return; // the client left first
       this.options.onUpstreamError?.(err, req);
       if (res.headersSent) return void res.destroy(err);
       const body = `ssl3: ${this.target.host}: ${err.message}\n`;
       res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body);
+    };
+    const upstream = this.options.send(this.upstreamUrl(req.url ?? '/'), { method: req.method, headers }, (up) => {
+      const back = endToEndHeaders(up.headers);
+      if (typeof back.location === 'string') back.location = this.clientLocation(back.location);
+      const cookies = back['set-cookie'];
+      if (Array.isArray(cookies)) back['set-cookie'] = cookies.map((c) => clientSideCookie(c, !secure));
+      // response-end.ts decides when the upstream's body is complete.
+      followResponseEnd(up, (end) => {
+        if (!end.complete) fail(end.error);
+      });
+      const length = Number(up.headers['content-length']);
+      if (length <= HOLD_LIMIT) {
+        // Held until complete, so that a body cut short becomes a 502, not a page that looks whole.
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          res.writeHead(up.statusCode ?? 502, up.statusMessage, back);
+          res.end(Buffer.concat(chunks));
+        });
+      } else {
+        res.writeHead(up.statusCode ?? 502, up.statusMessage, back);
+        up.pipe(res);
+      }
     });
+    upstream.on('error', fail);
     this.options.onUpstreamRequest?.(upstream);
     req.on('error', () => upstream.destroy());
     req.pipe(upstream);

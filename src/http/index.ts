@@ -18,6 +18,7 @@ export { DEFAULT_TIMEOUT_POLICY, parseTimeoutPolicy, resolveTimeoutPolicy, TIMEO
 export { BasicAuth, IOS_REALM, parseUsersFile, type BasicAuthOptions } from './basic-auth.js';
 export { formatAccessLogLine, type AccessLogEntry, type AccessLogSink } from './access-log.js';
 export { Agent, get, request, type AgentOptions, type RequestOptions } from './https-client.js';
+export { followResponseEnd, isCloseDelimited, responseEnd, TruncatedResponseError, type ResponseEnd } from './response-end.js';
 export { Bridge, createBridge, type BridgeOptions } from './bridge.js';
 export { Forwarder, clientSideCookie, endToEndHeaders, serviceForwarder, type ForwarderOptions, type UpstreamRequest } from './forwarder.js';
 export { serveStatic } from './static-files.js';

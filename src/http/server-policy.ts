@@ -7,6 +7,7 @@
  * | accessList       | ip http access-class N + access-list N ...   | none: everyone               |
  * | maxConnections   | ip http max-connections N                    | 5                            |
  * | timeout          | ip http timeout-policy idle S life S requests N | 180 / 180 / 1             |
+ * | handshakeTimeout | (none: IOS has no such command)              | 10 s                         |
  * | auth             | ip http authentication {enable | local}      | none                         |
  * | accessLog        | (logging)                                    | none                         |
  *
@@ -19,8 +20,11 @@
  *
  * What happens to a connection, in order: the access list is checked against the client's
  * address as soon as TCP accepts it (denied: closed at once, before any SSL byte); then the
- * connection limit (over it: closed at once); then the idle and life timers run until it
- * closes. Each request is counted against `requests`, authenticated if `auth` is set, logged,
+ * connection limit (at it, the oldest connection still opening gives up its slot, see
+ * connection-limit.ts; with none, the new one is closed at once); then the idle and life
+ * timers run until it closes. Opening (the SSL handshake; on the plain port, until the first
+ * request arrives) has its own short deadline, handshakeTimeout, so that a silent or
+ * trickling peer cannot hold a slot for the idle time. Each request is counted against `requests`, authenticated if `auth` is set, logged,
  * and only then handed to the handler.
  *
  * A server created without `policy` has none of these limits (node:http's behaviour), but
@@ -32,7 +36,7 @@ import type { Duplex } from 'node:stream';
 import { accessPermits, displayAddress, parseAccessList, type AccessList } from './access-list.js';
 import { accessLogger, trackResponse, type AccessLogEntry, type AccessLogSink } from './access-log.js';
 import { BasicAuth, type BasicAuthOptions } from './basic-auth.js';
-import { checkMaxConnections, ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters } from './connection-limit.js';
+import { checkMaxConnections, ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters, type Slot } from './connection-limit.js';
 import { ConnectionTimers, resolveTimeoutPolicy, type ExpiryReason, type TimeoutPolicy } from './timeout-policy.js';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -53,6 +57,15 @@ export interface ServerPolicyOptions {
   accessLog?: AccessLogSink;
   /** Milliseconds a closing connection gets for the close_notify exchange before it is destroyed (default 2000). */
   closeGraceMs?: number;
+  /** Seconds a new connection gets to finish opening: its SSL handshake, or on the plain port its first request (default 10, 1..600). */
+  handshakeTimeout?: number;
+}
+
+export const DEFAULT_HANDSHAKE_TIMEOUT = 10;
+
+function checkHandshakeTimeout(s: number): number {
+  if (!Number.isInteger(s) || s < 1 || s > 600) throw new RangeError(`handshakeTimeout must be a whole number of seconds from 1 to 600, got ${s}`);
+  return s;
 }
 
 export class ServerPolicy {
@@ -63,6 +76,7 @@ export class ServerPolicy {
     auth?: BasicAuth;
     log?: (entry: AccessLogEntry) => void;
     closeGraceMs: number;
+    handshakeTimeout: number;
   };
 
   constructor(options: ServerPolicyOptions = {}) {
@@ -92,6 +106,7 @@ export class ServerPolicy {
       auth: options.auth ? new BasicAuth(options.auth) : undefined,
       log: options.accessLog ? accessLogger(options.accessLog) : undefined,
       closeGraceMs: options.closeGraceMs ?? 2000,
+      handshakeTimeout: checkHandshakeTimeout(options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT),
     };
     // Everything is checked above before anything changes.
     this.limit.max = next.max;
@@ -118,6 +133,10 @@ export class ServerPolicy {
     return this.current.closeGraceMs;
   }
 
+  get handshakeTimeout(): number {
+    return this.current.handshakeTimeout;
+  }
+
   /** No access list, no limits, no timers, no authentication: a plain node:http server's behaviour. */
   static unrestricted(): ServerPolicy {
     return new ServerPolicy({ maxConnections: Infinity, timeout: false });
@@ -133,6 +152,9 @@ export class ServerPolicy {
 interface Conn {
   readonly raw: net.Socket;
   readonly client: string;
+  readonly slot: Slot;
+  /** Until it has finished opening (handshake, or first plain request): the deadline, cleared by opened(). */
+  openTimer?: NodeJS.Timeout;
   /** The stream node:http reads and writes: the raw socket, or the SSLSocket once its handshake is done. */
   httpSocket?: Duplex;
   requests: number;
@@ -233,6 +255,7 @@ export abstract class PolicyServer {
     if (!conn || raw.destroyed) return false;
     conn.httpSocket = stream;
     this.byStream.set(stream, conn);
+    if (this.kind === 'https') this.opened(conn);
     if (this.closing) this.closeWhenDone(conn);
     return true;
   }
@@ -258,19 +281,23 @@ export abstract class PolicyServer {
       raw.destroy();
       return;
     }
-    if (!policy.limit.tryAcquire()) {
+    const slot = policy.limit.acquire(() => raw.destroy());
+    if (!slot) {
       raw.destroy();
       return;
     }
     this.followTimeoutPolicy();
     const timeout = policy.timeout;
-    const conn: Conn = { raw, client: displayAddress(raw.remoteAddress), requests: 0, timeout, inFlight: new Set(), closing: false, ending: false };
+    const conn: Conn = { raw, client: displayAddress(raw.remoteAddress), slot, requests: 0, timeout, inFlight: new Set(), closing: false, ending: false };
     this.conns.add(conn);
     this.byRaw.set(raw, conn);
+    conn.openTimer = setTimeout(() => raw.destroy(), policy.handshakeTimeout * 1000);
+    conn.openTimer.unref();
     raw.once('close', () => {
       this.conns.delete(conn);
-      policy.limit.release();
+      slot.release();
       conn.timers?.stop();
+      clearTimeout(conn.openTimer);
       clearTimeout(conn.graceTimer);
     });
     if (timeout) {
@@ -279,6 +306,14 @@ export abstract class PolicyServer {
         expire: (reason) => this.onExpire(conn, reason),
       });
     }
+  }
+
+  /** The connection has opened: no deadline any more, and it keeps its slot under pressure. */
+  private opened(conn: Conn): void {
+    if (!conn.openTimer) return;
+    clearTimeout(conn.openTimer);
+    conn.openTimer = undefined;
+    conn.slot.settle();
   }
 
   private onExpire(conn: Conn, reason: ExpiryReason): void {
@@ -345,6 +380,7 @@ export abstract class PolicyServer {
       ? trackResponse(req, res, { client: conn?.client ?? displayAddress(req.socket.remoteAddress), cipher: this.cipherOf(req) }, log)
       : undefined;
     if (conn) {
+      if (this.kind === 'http') this.opened(conn);
       conn.requests++;
       conn.inFlight.add(res);
       const max = conn.timeout?.requests;

@@ -50,6 +50,7 @@ export class SSLSocket extends Duplex {
   private handshakeTimer?: NodeJS.Timeout;
   /** The SSL-level error the connection ended with (an alert sent or received). */
   private closeError?: Error;
+  private endedTruncated = false;
   private corked = false;
   private readonly onWire?: SSLSocketOptions['onWire'];
   private readonly onTrace?: SSLSocketOptions['onTrace'];
@@ -84,8 +85,12 @@ export class SSLSocket extends Duplex {
       if (!this.destroyed) this.destroy(this.closeError);
     });
     // A peer that rejects us sends its fatal alert and then resets the connection; the reset
-    // must not hide the alert, which says why.
-    socket.on('error', (err) => this.destroy(this.closeError ?? err));
+    // must not hide the alert, which says why. A reset before the handshake finished is the
+    // peer closing on it, said the way the engine says it for a FIN (closed before answering).
+    socket.on('error', (err) => {
+      if (this.connection.isHandshaking) this.connection.transportClosed();
+      this.destroy(this.closeError ?? err);
+    });
     if (options.handshakeTimeout) {
       this.handshakeTimer = setTimeout(() => {
         this.destroy(Object.assign(new Error(`SSL handshake did not finish within ${options.handshakeTimeout} ms`), { code: 'ERR_SSL_HANDSHAKE_TIMEOUT' }));
@@ -101,6 +106,17 @@ export class SSLSocket extends Duplex {
 
   get encrypted(): true {
     return true;
+  }
+
+  /**
+   * True when the peer closed the connection without close_notify after the handshake
+   * (RFC 6101 5.4.1): what was read may have been cut short. The stream still ends normally
+   * ('end', not 'error'), so that a reader whose data carries its own framing (an HTTP body
+   * delimited by the end of the connection, a Content-Length) decides by that framing; a
+   * reader without one should check this after 'end'.
+   */
+  get truncated(): boolean {
+    return this.endedTruncated;
   }
 
   get remoteAddress(): string | undefined {
@@ -239,16 +255,18 @@ export class SSLSocket extends Duplex {
   private onConnectionClosed(info: CloseInfo): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     const error = info.error;
-    for (const w of this.pendingWrites) w.callback(error ?? new Error('connection closed'));
+    // The error as node reports its own (code ERR_SSL_...), also to writes still waiting for the handshake.
+    const err = error && Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+    for (const w of this.pendingWrites) w.callback(err ?? new Error('connection closed'));
     this.pendingWrites = [];
-    if (error) {
-      const err = Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+    if (err) {
       this.closeError = err;
       // Let already-received data drain before the error surfaces.
       setImmediate(() => this.destroy(err));
       if (!this.socket.destroyed) this.socket.end();
       return;
     }
+    this.endedTruncated = info.truncated;
     this.push(null);
     if (!this.socket.destroyed) this.socket.end();
   }
@@ -291,7 +309,10 @@ export class SSLSocket extends Duplex {
       return;
     }
     this.finalCallback = undefined;
+    // close_notify, then our FIN: the peer may close at once without answering (5.4.1), and
+    // we go on reading until it does.
     this.connection.close();
+    if (!this.socket.destroyed) this.socket.end();
     callback();
   }
 

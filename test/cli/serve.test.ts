@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { once } from 'node:events';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect as connectTcp, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,8 +176,34 @@ describe('ssl3 serve and ssl3 get', () => {
     const port = /:(\d+)\//.exec(line)![1];
     const io = capture();
     expect(await main(['get', '--insecure', `https://127.0.0.1:${port}/`], io)).toBe(1);
-    expect(io.err).toMatch(/closed/);
+    expect(io.err).toMatch(new RegExp(`^ssl3 get: 127\\.0\\.0\\.1:${port} closed the connection without answering: it refused it \\(too many connections, or not allowed\\) or does not speak SSL 3\\.0$`, 'm'));
+    child.kill('SIGTERM');
+    await exited(child);
+  });
+
+  it('with the IOS defaults (5 connections, idle 180 s), five silent sockets do not lock ssl3 get out', async () => {
+    const { child, line } = await startServe(['--data-dir', join(dir, 'data4'), '--hostname', 'router.test']);
+    const port = Number(/:(\d+)\//.exec(line)![1]);
+    const fp = /SHA-256 (\S+)/.exec(line)![1];
+    const silent = await Promise.all([0, 1, 2, 3, 4].map(() => connectRaw(port)));
+    const oneGone = Promise.race(silent.map((s) => once(s, 'close')));
+    const t0 = Date.now();
+    const io = capture();
+    expect(await main(['get', '--pin', fp, `https://127.0.0.1:${port}/`], io)).toBe(0);
+    expect(io.out).toContain('SSL 3.0');
+    // Long before the handshake deadline (10 s): the oldest silent socket gave up its slot.
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await Promise.race([oneGone, new Promise((_, reject) => setTimeout(() => reject(new Error('no silent socket was closed')), 2000).unref())]);
+    for (const s of silent) s.destroy();
     child.kill('SIGTERM');
     await exited(child);
   });
 });
+
+/** A TCP connection that sends nothing. */
+async function connectRaw(port: number): Promise<Socket> {
+  const s = connectTcp({ host: '127.0.0.1', port });
+  s.on('error', () => {});
+  await once(s, 'connect');
+  return s;
+}

@@ -114,10 +114,33 @@ describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
     expect(text(allowed.server.data)).toBe('after renegotiation');
   });
 
-  it('reports a transport end without close_notify as truncation', () => {
-    const { client } = pair();
+  it('reports a transport end without close_notify as truncation, not as an error', () => {
+    const notes: string[] = [];
+    const { client } = pair({ clientTrace: (e) => e.kind === 'note' && notes.push(e.text) });
     client.conn.transportClosed();
-    expect(client.closed).toMatchObject({ clean: false, truncated: true });
-    expect(client.closed?.error?.code).toBe('TRUNCATED');
+    expect(client.closed).toEqual({ clean: false, truncated: true });
+    expect(notes).toContain('the peer closed the connection without close_notify (what was read may be cut short: its own framing decides)');
+  });
+
+  it('after our close_notify, the peer closing the transport without answering is a clean end (RFC 6101 5.4.1)', () => {
+    // The server receives our close_notify but never answers it (its answer is dropped).
+    let dropAll = false;
+    const { client } = pair({ toClient: (r) => (dropAll ? undefined : r) });
+    dropAll = true;
+    client.conn.close();
+    expect(client.closed).toBeUndefined(); // still reading what the peer may send
+    client.conn.transportClosed();
+    expect(client.closed).toEqual({ clean: true, truncated: false });
+  });
+
+  it('a transport closed during the handshake is an error saying whether the peer ever answered', () => {
+    const silent = pair({ toClient: () => undefined });
+    silent.client.conn.transportClosed();
+    expect(silent.client.closed?.error?.code).toBe('CLOSED_BEFORE_ANSWER');
+    // The server's hello arrives, the rest of its flight does not.
+    const half = pair({ toClient: (r, i) => (i === 0 ? r : undefined) });
+    half.client.conn.transportClosed();
+    expect(half.client.closed?.error?.code).toBe('CLOSED_IN_HANDSHAKE');
+    expect(half.client.closed).toMatchObject({ clean: false, truncated: false });
   });
 });

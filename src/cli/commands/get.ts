@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
 import { parseFlags, UsageError, type CliIo, type Command } from '../command.js';
 import { request } from '../../http/https-client.js';
+import { responseEnd } from '../../http/response-end.js';
 import type { SSLSocket } from '../../socket/ssl-socket.js';
 import { CLIENT_FLAGS, CLIENT_SYNOPSIS, CLIENT_USAGE, clientOptionsFromFlags, describeFailure } from '../client-flags.js';
 
@@ -102,16 +103,28 @@ export const getCommand: Command = {
           for (let i = 0; i < res.rawHeaders.length; i += 2) io.stdout(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\n`);
           io.stdout('\n');
         }
-        if (values.output) {
-          const out = createWriteStream(values.output);
-          await new Promise<void>((resolve, reject) => {
-            res.pipe(out);
-            out.on('finish', resolve);
-            out.on('error', reject);
-            res.on('error', reject);
-          });
-        } else {
-          for await (const chunk of res) io.stdout(chunk as Buffer);
+        // response-end.ts decides whether a body that stopped was complete or cut short.
+        const ended = responseEnd(res);
+        try {
+          if (values.output) {
+            const out = createWriteStream(values.output);
+            await new Promise<void>((resolve, reject) => {
+              res.pipe(out);
+              out.on('finish', resolve);
+              out.on('error', reject);
+              res.on('error', reject);
+            });
+          } else {
+            for await (const chunk of res) io.stdout(chunk as Buffer);
+          }
+        } catch (e) {
+          if (!res.destroyed) {
+            res.destroy(); // the output failed, not the response
+            throw e;
+          }
+          const end = await ended;
+          if (!end.complete) throw new UsageError(describeFailure(end.error, url), 1);
+          throw e;
         }
         if (status >= 400) {
           io.stderr(`ssl3 get: ${url.href}: HTTP ${status} ${res.statusMessage ?? ''}\n`);
