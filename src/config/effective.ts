@@ -90,6 +90,8 @@ export interface ClientAuthSettings {
   ca: Certificate[];
   /** Why clients cannot be verified, when they cannot (printed as a warning). */
   warning?: string;
+  /** The secure trustpoint's CRL settings (`crl query`, `crl optional` / `crl best-effort`); IOS checks CRLs by default. */
+  revocation?: { mode: 'required' | 'optional' | 'best-effort'; queryUrl?: string };
 }
 
 /**
@@ -109,5 +111,7 @@ export function clientAuthOf(config: RunningConfig, keys: KeyRing): ClientAuthSe
   } else if (!ca.length) {
     warning = `ip http secure-client-auth: trustpoint ${tp} has no CA certificate (crypto ca authenticate ${tp}); clients cannot be verified and will be refused`;
   }
-  return { requestCert: true, requireCert: true, ca, warning };
+  const trustpoint = tp === undefined ? undefined : config.trustpoints.get(tp);
+  const revocation = trustpoint && { mode: trustpoint.crlMode ?? ('required' as const), ...(trustpoint.crlQuery !== undefined ? { queryUrl: trustpoint.crlQuery } : {}) };
+  return { requestCert: true, requireCert: true, ca, warning, ...(revocation ? { revocation } : {}) };
 }

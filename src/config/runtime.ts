@@ -30,6 +30,8 @@ import type { Certificate } from '../pki/certificate.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { CaServices, ConfigContext, RuntimeStatus } from './context.js';
 import { httpScepTransport } from '../http/scep-transport.js';
+import { fetchCrl } from '../http/crl-fetch.js';
+import type { ClientAuthOptions } from '../socket/index.js';
 import { clientAuthOf, decoySecret, policyOptionsOf, serverSuites, type ClientAuthSettings } from './effective.js';
 import { ensureDeviceIdentity, generateKeyPairs, selfSignedCertificates, serverIdentity } from './keyring.js';
 import { defaultConfig, DEFAULT_MODULUS, fqdn, type KeyRing, type RunningConfig, type StoredPassword } from './model.js';
@@ -265,7 +267,8 @@ export class Router implements ConfigContext {
       if (before.key !== settings.key || !sameCerts(before.chain, settings.chain)) ssl.setIdentity(identityOf(settings));
       const a = before.clientAuth;
       const b = settings.clientAuth;
-      if (a.requestCert !== b.requestCert || a.requireCert !== b.requireCert || !sameCerts(a.ca, b.ca)) ssl.setClientAuth(clientAuthOptions(b));
+      const sameRevocation = a.revocation?.mode === b.revocation?.mode && a.revocation?.queryUrl === b.revocation?.queryUrl;
+      if (a.requestCert !== b.requestCert || a.requireCert !== b.requireCert || !sameCerts(a.ca, b.ca) || !sameRevocation) ssl.setClientAuth(clientAuthOptions(b));
       running.settings = settings;
       return;
     }
@@ -346,6 +349,7 @@ function identityOf(s: SecureSettings): { key: RsaPrivateKey; cert: Uint8Array[]
   return { key: s.key, cert: s.chain.map((c) => c.raw) };
 }
 
-function clientAuthOptions(c: ClientAuthSettings): { requestCert: boolean; requireCert: boolean; ca: Uint8Array[] } {
-  return { requestCert: c.requestCert, requireCert: c.requireCert, ca: c.ca.map((x) => x.raw) };
+/** The SSL server's client authentication; a trustpoint's CRLs are fetched over http:// and ldap:// (crl-fetch.ts). */
+function clientAuthOptions(c: ClientAuthSettings): ClientAuthOptions {
+  return { requestCert: c.requestCert, requireCert: c.requireCert, ca: c.ca.map((x) => x.raw), ...(c.revocation ? { revocation: { ...c.revocation, fetch: fetchCrl } } : {}) };
 }

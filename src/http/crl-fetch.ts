@@ -13,7 +13,7 @@
  * Every failure rejects with one sentence naming the URL's problem (refused, timed out, HTTP
  * status, no such entry, no CRL attribute, too large); the policy puts it in its reason.
  */
-import * as http from 'node:http';
+import { fetchHttp, FetchError } from './http-fetch.js';
 import { Client } from 'ldapts';
 import type { CrlFetchContext, CrlFetcher } from '../pki/revocation.js';
 import { formatNameRfc4514 } from '../pki/x509.js';
@@ -57,36 +57,16 @@ export function withCrlFetcher<T extends { revocation?: RevocationInput }>(optio
   return options.revocation && !options.revocation.fetch ? { ...options, revocation: { ...options.revocation, fetch: fetchCrl } } : options;
 }
 
-function httpGet(url: URL, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs, headers: { accept: 'application/pkix-crl, application/x-pkcs7-crl, */*' } }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        req.destroy();
-        reject(new Error(`HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          req.destroy();
-          reject(new Error(`the CRL is larger than ${maxBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-      res.on('error', (e) => reject(e));
-    });
-    // One deadline for the whole exchange: 'timeout' alone only watches idle time.
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    timer.unref();
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (e) => reject(e));
-    req.on('close', () => clearTimeout(timer));
-  });
+/** One GET through the shared HTTP fetcher; only 200 carries a CRL (no redirects, as IOS). */
+async function httpGet(url: URL, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {
+  let res;
+  try {
+    res = await fetchHttp(url, { timeoutMs, maxBytes });
+  } catch (e) {
+    throw new Error(e instanceof FetchError ? e.message : String(e));
+  }
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  return res.body;
 }
 
 /** What an RFC 4516 LDAP URL asks for: ldap://host:port/dn?attributes?scope?filter?extensions. */

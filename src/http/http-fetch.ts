@@ -54,7 +54,7 @@ export function fetchHttp(url: URL, opts: FetchOptions = {}): Promise<FetchResul
       req.destroy();
       reject(e);
     };
-    const timer = setTimeout(() => fail(new FetchError('TIMEOUT', `${target} did not answer within ${Math.round(timeoutMs / 1000)} seconds`)), timeoutMs);
+    const timer = setTimeout(() => fail(new FetchError('TIMEOUT', `${target} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}`)), timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(new FetchError('UNREACHABLE', `${target} cannot be reached: ${e.code ?? e.message}`));

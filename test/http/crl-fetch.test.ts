@@ -45,10 +45,10 @@ describe('CRL fetching over http://', () => {
   });
 
   it('names what went wrong: a status, a redirect (not followed), a size, a time, a refused connection', async () => {
-    await expect(fetch(`${base}/missing.crl`, context)).rejects.toThrow('HTTP 404 Not Found');
+    await expect(fetch(`${base}/missing.crl`, context)).rejects.toThrow('HTTP 404');
     await expect(fetch(`${base}/moved.crl`, context)).rejects.toThrow(/^HTTP 302/);
-    await expect(fetch(`${base}/big.crl`, context)).rejects.toThrow('the CRL is larger than 1000 bytes');
-    await expect(fetch(`${base}/slow.crl`, context)).rejects.toThrow('no answer within 300 ms');
+    await expect(fetch(`${base}/big.crl`, context)).rejects.toThrow(/sent (more than the 1000 bytes allowed|\d+ bytes, more than the 1000 allowed)/);
+    await expect(fetch(`${base}/slow.crl`, context)).rejects.toThrow(/did not answer within 300 ms$/);
     const closed = http.createServer();
     closed.listen(0, '127.0.0.1');
     await once(closed, 'listening');
