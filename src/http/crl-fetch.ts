@@ -17,7 +17,6 @@ import { fetchHttp, FetchError } from './http-fetch.js';
 import { Client } from 'ldapts';
 import type { CrlFetchContext, CrlFetcher } from '../pki/revocation.js';
 import { formatNameRfc4514 } from '../pki/x509.js';
-import type { RevocationInput } from '../socket/options.js';
 
 export interface CrlFetchOptions {
   /** Milliseconds for the whole fetch (connect, request, body). Default 10000. */
@@ -51,11 +50,6 @@ export function crlFetcher(options: CrlFetchOptions = {}): CrlFetcher {
 
 /** The fetcher with the default limits. */
 export const fetchCrl: CrlFetcher = crlFetcher();
-
-/** Options whose `revocation` fetches with fetchCrl unless it names a fetcher of its own. */
-export function withCrlFetcher<T extends { revocation?: RevocationInput }>(options: T): T {
-  return options.revocation && !options.revocation.fetch ? { ...options, revocation: { ...options.revocation, fetch: fetchCrl } } : options;
-}
 
 /** One GET through the shared HTTP fetcher; only 200 carries a CRL (no redirects, as IOS). */
 async function httpGet(url: URL, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {

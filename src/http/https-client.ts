@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { connect, type ConnectOptions } from '../socket/index.js';
 import type { Session } from '../handshake/session.js';
 import { CrlCache } from '../pki/crl-cache.js';
-import { withCrlFetcher } from './crl-fetch.js';
+import { fetchCrl } from './crl-fetch.js';
 
 export interface AgentOptions extends http.AgentOptions, Omit<ConnectOptions, 'host' | 'port' | 'socket' | 'timeout'> {}
 
@@ -19,7 +19,8 @@ export class Agent extends http.Agent {
   constructor(readonly sslOptions: AgentOptions = {}) {
     super(sslOptions);
     // CRLs over http:// and ldap://, kept for all of this agent's connections.
-    if (sslOptions.revocation) this.sslOptions = withCrlFetcher({ ...sslOptions, revocation: { cache: new CrlCache(), ...sslOptions.revocation } });
+    const { revocation } = sslOptions;
+    this.sslOptions = { ...sslOptions, crlFetcher: sslOptions.crlFetcher ?? fetchCrl, revocation: revocation && { cache: new CrlCache(), ...revocation } };
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, socket: Duplex) => void): Duplex {
@@ -45,11 +46,11 @@ export interface RequestOptions extends http.RequestOptions, Omit<ConnectOptions
 export function request(url: string | URL, options: RequestOptions = {}, callback?: (res: http.IncomingMessage) => void): http.ClientRequest {
   const u = typeof url === 'string' ? new URL(url) : url;
   if (u.protocol !== 'https:') throw new TypeError(`only https: URLs are served over SSL 3.0, got ${u.protocol}`);
-  const { key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, trace, traceSecrets, pcap, passphrase, servername, handshakeTimeout, random, now } = options;
+  const { key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, pcap, passphrase, servername, handshakeTimeout, random, now } = options;
   const agent =
     options.agent instanceof Agent
       ? options.agent
-      : new Agent({ key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, trace, traceSecrets, pcap, passphrase, servername, handshakeTimeout, random, now, keepAlive: false });
+      : new Agent({ key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, pcap, passphrase, servername, handshakeTimeout, random, now, keepAlive: false });
   return http.request(
     {
       ...options,

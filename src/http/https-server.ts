@@ -18,7 +18,7 @@ import { createServer as createSslServer, type ServerOptions, type SSLServer } f
 import type { SSLSocket } from '../socket/ssl-socket.js';
 import { bareLfRequestFilter } from './bare-lf.js';
 import { PolicyServer, type RequestHandler, type ServerPolicy, type ServerPolicyOptions } from './server-policy.js';
-import { withCrlFetcher } from './crl-fetch.js';
+import { fetchCrl } from './crl-fetch.js';
 
 export type { RequestHandler } from './server-policy.js';
 
@@ -34,7 +34,7 @@ export class HttpsServer extends PolicyServer {
   readonly ssl: SSLServer;
 
   constructor(options: HttpsServerOptions, handler?: RequestHandler) {
-    const ssl = createSslServer(withCrlFetcher(options));
+    const ssl = createSslServer({ ...options, crlFetcher: options.crlFetcher ?? fetchCrl });
     super(ssl, 'https', http.createServer(options.http ?? {}), options.policy, handler);
     this.ssl = ssl;
     ssl.on('secureConnection', (socket: SSLSocket) => {

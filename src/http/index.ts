@@ -23,4 +23,4 @@ export { Bridge, createBridge, type BridgeOptions } from './bridge.js';
 export { Forwarder, clientSideCookie, endToEndHeaders, serviceForwarder, type ForwarderOptions, type UpstreamRequest } from './forwarder.js';
 export { serveStatic } from './static-files.js';
 export { statusPage } from './status-page.js';
-export { CRL_LDAP_ATTRIBUTES, crlFetcher, fetchCrl, parseLdapUrl, withCrlFetcher, type CrlFetchOptions, type LdapTarget } from './crl-fetch.js';
+export { CRL_LDAP_ATTRIBUTES, crlFetcher, fetchCrl, parseLdapUrl, type CrlFetchOptions, type LdapTarget } from './crl-fetch.js';

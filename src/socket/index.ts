@@ -14,7 +14,7 @@ import { SSLSocket, type SSLSocketOptions } from './ssl-socket.js';
 import { textTracer } from '../trace/text-trace.js';
 import type { Flow, FlowRecorder, PcapDirection } from '../trace/pcap.js';
 import { loadCertificates, loadKey, loadRevocation, loadSuites, OptionError, type PemInput, type RevocationInput } from './options.js';
-import type { RevocationOptions } from '../pki/revocation.js';
+import type { CrlFetcher, RevocationOptions } from '../pki/revocation.js';
 import { CrlCache } from '../pki/crl-cache.js';
 import { makePeerVerifier } from './peer-verification.js';
 
@@ -36,6 +36,11 @@ interface CommonOptions {
    * certificate_revoked; what happens without a CRL depends on the mode (src/pki/revocation.ts).
    */
   revocation?: RevocationInput;
+  /**
+   * Gets CRLs for revocation settings that bring no `fetch` of their own (also those given
+   * later to setClientAuth). The HTTPS layer sets http:// and ldap:// (src/http/crl-fetch.ts).
+   */
+  crlFetcher?: CrlFetcher;
   /**
    * Show every record and handshake message: `true` prints them readably to stderr, a
    * function receives the raw trace events (src/trace has formatters).
@@ -121,7 +126,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
   const chain = loadCertificates('cert', options.cert);
   const key = options.key === undefined ? undefined : loadKey(options.key, options.passphrase);
   if (chain.length && !key) throw new OptionError('cert: a client certificate needs its key');
-  const revocation = loadRevocation(options.revocation);
+  const revocation = loadRevocation(options.revocation, { fetch: options.crlFetcher });
   const raw = options.socket ?? net.connect({ host, port: options.port ?? 443 });
   const servername = options.servername ?? host;
   let outcome: { authorized: boolean; error?: string } = { authorized: false };
@@ -214,7 +219,7 @@ export class SSLServer extends net.Server {
       ca: loadCertificates('ca', options.ca),
       requestCert: !!(options.requestCert || options.requireCert),
       requireCert: !!options.requireCert,
-      revocation: loadRevocation(options.revocation, this.crlCache),
+      revocation: loadRevocation(options.revocation, { fetch: options.crlFetcher, cache: this.crlCache }),
     };
     this.cacheOptions = options.sessionCache;
     this.cache = this.newSessionCache();
@@ -253,7 +258,7 @@ export class SSLServer extends net.Server {
    */
   setClientAuth(auth: ClientAuthOptions): void {
     const ca = loadCertificates('ca', auth.ca);
-    const revocation = loadRevocation(auth.revocation, this.crlCache);
+    const revocation = loadRevocation(auth.revocation, { fetch: this.options.crlFetcher, cache: this.crlCache });
     this.settings = { ...this.settings, ca, requestCert: !!(auth.requestCert || auth.requireCert), requireCert: !!auth.requireCert, revocation };
     this.cache = this.newSessionCache();
   }

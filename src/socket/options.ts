@@ -68,12 +68,15 @@ function isCrl(x: PemInput | Crl): x is Crl {
   return typeof x === 'object' && !(x instanceof Uint8Array);
 }
 
-/** The revocation options a verifier takes; a bad mode or CRL is an OptionError naming it. */
-export function loadRevocation(input: RevocationInput | undefined, cache?: CrlCache): RevocationOptions | undefined {
+/**
+ * The revocation options a verifier takes; a bad mode or CRL is an OptionError naming it.
+ * `defaults` fill what the input leaves out: the fetcher and the cache of the server or agent.
+ */
+export function loadRevocation(input: RevocationInput | undefined, defaults: { fetch?: CrlFetcher; cache?: CrlCache } = {}): RevocationOptions | undefined {
   if (!input) return undefined;
   const mode = input.mode ?? 'required';
   if (!REVOCATION_MODES.includes(mode)) throw new OptionError(`revocation.mode: '${String(mode)}' is not one of ${REVOCATION_MODES.join(', ')}`);
   const list = input.crls === undefined ? [] : Array.isArray(input.crls) ? (input.crls as readonly (PemInput | Crl)[]) : [input.crls as PemInput | Crl];
   const crls = list.flatMap((c) => (isCrl(c) ? [c] : wrap('revocation.crls', () => parseCrls(c))));
-  return { mode, fetch: input.fetch, queryUrl: input.queryUrl, crls, cache: input.cache ?? cache ?? new CrlCache() };
+  return { mode, fetch: input.fetch ?? defaults.fetch, queryUrl: input.queryUrl, crls, cache: input.cache ?? defaults.cache ?? new CrlCache() };
 }

@@ -23,6 +23,7 @@ import { findTools, freePort, HOST, makeNssDb, nssAddCert, nssImportP12, removeT
 import { Slapd } from './slapd-helpers.js';
 import { connect } from '../../src/socket/index.js';
 import { createServer, type HttpsServer } from '../../src/http/https-server.js';
+import { get } from '../../src/http/https-client.js';
 import type { RevocationInput } from '../../src/socket/options.js';
 import type { RevocationMode } from '../../src/pki/revocation.js';
 
@@ -67,6 +68,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
   let crlRequests = 0;
   let ldap: Slapd;
   let ldapEntryUrl: string;
+  let httpUrl: string;
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
@@ -78,7 +80,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
     });
     crlHttp.listen(0, HOST);
     await once(crlHttp, 'listening');
-    const httpUrl = `http://${HOST}:${(crlHttp.address() as AddressInfo).port}/ca.crl`;
+    httpUrl = `http://${HOST}:${(crlHttp.address() as AddressInfo).port}/ca.crl`;
     const deadUrl = `http://${HOST}:${await freePort()}/ca.crl`; // nothing listens there
     ldap = await Slapd.start({ slapd: slapd!, ldapadd: t.ldapadd, ldapmodify: t.ldapmodify });
     // RFC 4516: the entry's DN (escaped), then the attribute.
@@ -202,10 +204,10 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
     }
   });
 
-  it('our client refuses a revoked server certificate with certificate_revoked', async () => {
-    const revokedServer = ca.issue('revoked-server.test', { purpose: 'server' });
+  it('our HTTPS client refuses a revoked server certificate, found at its distribution point, with certificate_revoked', async () => {
+    const revokedServer = ca.issue('revoked-server.test', { purpose: 'server', cdp: [httpUrl] });
     ca.revoke(revokedServer, 'cessationOfOperation');
-    const crl = ca.gencrl({ name: 'with-server' });
+    served = ca.gencrl({ name: 'with-server' }).der;
     const https = createServer({ key: revokedServer.keyPem, cert: revokedServer.certPem }, (_req, res) => res.end('hello'));
     const errors: Error[] = [];
     https.ssl.on('tlsClientError', (e: Error) => errors.push(e));
@@ -213,12 +215,26 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
     const port = (https.address() as AddressInfo).port;
     try {
       const error = await new Promise<Error>((resolve, reject) => {
-        const socket = connect({ host: HOST, port, ca: ca.certPem, servername: 'revoked-server.test', revocation: { mode: 'optional', crls: crl.pem } });
-        socket.once('secureConnect', () => reject(new Error('the revoked server was accepted')));
-        socket.once('error', resolve);
+        const req = get(`https://127.0.0.1:${port}/`, { ca: ca.certPem, servername: 'revoked-server.test', revocation: { mode: 'required' } }, () => reject(new Error('the revoked server was accepted')));
+        req.once('error', resolve);
       });
       expect(error.message).toMatch(/server certificate rejected: certificate 'revoked-server\.test' .* reason cessationOfOperation/);
       await expect.poll(() => errors[0]?.message).toMatch(/peer sent fatal alert certificate_revoked/);
+    } finally {
+      await https.close(0);
+    }
+  });
+
+  it('revocation settings given later to setClientAuth apply to new connections, with the HTTPS fetcher', async () => {
+    served = crls.good.der;
+    const https = createServer({ key: server.keyPem, cert: server.certPem, ca: ca.certPem, requireCert: true }, (_req, res) => res.end('hello'));
+    await https.listen(0, HOST);
+    const port = (https.address() as AddressInfo).port;
+    try {
+      expect(await attempt(port, clients.http.revoked)).toBe('accepted');
+      https.ssl.setClientAuth({ requireCert: true, ca: ca.certPem, revocation: { mode: 'best-effort' } });
+      expect(await attempt(port, clients.http.revoked)).toBe('certificate_revoked');
+      expect(await attempt(port, clients.http.good)).toBe('accepted');
     } finally {
       await https.close(0);
     }
