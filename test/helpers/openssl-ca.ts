@@ -93,6 +93,12 @@ organizationName = optional
 commonName = supplied
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always
+[ crl_ext_idp ]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical, @idp
+[ idp ]
+fullname = URI:http://127.0.0.1/ca.crl
+onlysomereasons = keyCompromise
 `;
   }
 
@@ -140,9 +146,10 @@ authorityKeyIdentifier = keyid:always
   /**
    * `openssl ca -gencrl`: v2 with cRLNumber and authorityKeyIdentifier, or v1 (no extensions).
    * `hours` sets nextUpdate that many hours ahead (default 7 days); `lastUpdate` and
-   * `nextUpdate` set the times outright (a stale CRL: both in the past).
+   * `nextUpdate` set the times outright (a stale CRL: both in the past); `partitioned` adds a
+   * critical issuingDistributionPoint covering only keyCompromise (not a complete CRL).
    */
-  gencrl(options: { v1?: boolean; hours?: number; lastUpdate?: Date; nextUpdate?: Date; name?: string } = {}): CrlFiles {
+  gencrl(options: { v1?: boolean; hours?: number; lastUpdate?: Date; nextUpdate?: Date; name?: string; partitioned?: boolean } = {}): CrlFiles {
     const base = join(this.dir, options.name ?? `crl-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`);
     const pemFile = `${base}.pem`;
     const derFile = `${base}.der`;
@@ -153,6 +160,7 @@ authorityKeyIdentifier = keyid:always
       ...(options.hours !== undefined ? ['-crlhours', String(options.hours)] : []),
       ...(options.lastUpdate ? ['-crl_lastupdate', time(options.lastUpdate)] : []),
       ...(options.nextUpdate ? ['-crl_nextupdate', time(options.nextUpdate)] : []),
+      ...(options.partitioned ? ['-crlexts', 'crl_ext_idp'] : []),
     ];
     this.run(['ca', '-config', config, '-gencrl', '-out', pemFile, ...args]);
     this.run(['crl', '-in', pemFile, '-outform', 'DER', '-out', derFile]);

@@ -161,6 +161,15 @@ describe.skipIf(!openssl)('CRLs made by openssl ca -gencrl', () => {
       expect(crlProblem(parseCrl(impostor.gencrl({ v1: true }).der), ca.cert)).toMatchObject({ code: 'BAD_SIGNATURE' });
     });
 
+    it('a CRL with a critical extension we do not apply (a partitioned CRL: issuingDistributionPoint) is not used', () => {
+      const crl = parseCrl(ca.gencrl({ partitioned: true }).der);
+      expect(crl.extensions.find((e) => e.critical)?.oid).toBe('2.5.29.28');
+      expect(crlProblem(crl, ca.cert)).toEqual({
+        code: 'CRITICAL_EXTENSION',
+        reason: "the CRL of 'Test CRL CA' has a critical issuingDistributionPoint extension, which is not supported",
+      });
+    });
+
     it("another CA's CRL is OTHER_ISSUER", () => {
       const other = new OpensslCa(openssl!, { cn: 'Other CA' });
       expect(crlProblem(parseCrl(other.gencrl().der), ca.cert)).toMatchObject({ code: 'OTHER_ISSUER' });
