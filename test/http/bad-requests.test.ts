@@ -9,14 +9,18 @@
  * - a bare-LF head (RFC 9112 2.2) is answered, pipelined ones too; bodies are never touched,
  *   and what would be ambiguous (Content-Length with Transfer-Encoding, bare CR, obs-fold, a
  *   bare-LF chunked body) still gets a 400 and never reaches the handler.
+ * - the reverse proxy (serve --upstream) forwards a bare-LF request as node parsed it, with
+ *   CRLF, and an ambiguous one never reaches the service.
  * The live capture with tshark is in test/interop/wire-replies.test.ts.
  */
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type HttpsServer } from '../../src/http/https-server.js';
 import type { TraceEvent } from '../../src/connection/connection.js';
 import type { FlowRecorder, PcapDirection } from '../../src/trace/pcap.js';
 import { ContentType } from '../../src/record/content-types.js';
+import { serviceForwarder } from '../../src/http/forwarder.js';
 import { identity } from '../connection/pair.js';
 import { handshakeOverTcp, requestOverTcp } from '../connection/tcp-link.js';
 
@@ -55,9 +59,9 @@ beforeAll(async () => {
 afterAll(() => server.close(0));
 
 /** One connection: handshake, the request, the response read until close_notify, and the server's FIN. */
-async function exchange(request: string | Uint8Array) {
+async function exchange(request: string | Uint8Array, to = port) {
   const traceFrom = trace.length;
-  const c = await handshakeOverTcp(port);
+  const c = await handshakeOverTcp(to);
   const flow = flows.at(-1)!;
   const { response, closeNotify } = await requestOverTcp(c, request);
   await c.server.until(() => c.server.ended, "the server's FIN");
@@ -140,4 +144,80 @@ describe('bare-LF request heads (RFC 9112 2.2)', () => {
       expect(handled.length).toBe(handledBefore);
     });
   }
+});
+
+describe('the reverse proxy (ssl3 serve --upstream) with bare-LF and ambiguous requests', () => {
+  /** The raw bytes of each connection the service got (it answers every head with a 200), and its end. */
+  const seen: Buffer[][] = [];
+  const ended: Promise<void>[] = [];
+  let service: net.Server;
+  let proxy: HttpsServer;
+  let proxyPort: number;
+  let closeForwarder: () => void;
+
+  beforeAll(async () => {
+    service = net.createServer((socket) => {
+      const chunks: Buffer[] = [];
+      seen.push(chunks);
+      ended.push(new Promise((resolve) => socket.on('close', () => resolve())));
+      socket.on('error', () => {});
+      socket.on('data', (d: Buffer) => {
+        chunks.push(d);
+        if (Buffer.concat(chunks).includes('\r\n\r\n')) socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const upstream = serviceForwarder(`http://127.0.0.1:${(service.address() as AddressInfo).port}/app/`);
+    closeForwarder = upstream.close;
+    const id = identity();
+    proxy = createServer({ key: id.key, cert: id.cert, policy: {} }, upstream.forwarder.handle);
+    await proxy.listen(0, '127.0.0.1');
+    proxyPort = (proxy.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    closeForwarder();
+    await proxy.close(0);
+    await new Promise((resolve) => service.close(resolve));
+  });
+
+  it('forwards a bare-LF request re-serialized with CRLF, its body byte for byte', async () => {
+    const before = seen.length;
+    const x = await exchange('POST /x HTTP/1.0\nHost: legacy\nContent-Length: 4\n\na\nb\n', proxyPort);
+    expect(x.response).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok$/);
+    expect(seen.length).toBe(before + 1);
+    const forwarded = Buffer.concat(seen[before]).toString('latin1');
+    const [head, body] = [forwarded.slice(0, forwarded.indexOf('\r\n\r\n') + 4), forwarded.slice(forwarded.indexOf('\r\n\r\n') + 4)];
+    expect(head).toMatch(/^POST \/app\/x HTTP\/1\.1\r\n/);
+    expect(head.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    expect(head).toMatch(/^content-length: 4\r$/im);
+    expect(body).toBe('a\nb\n');
+  });
+
+  const ambiguous: [string, string][] = [
+    ['Content-Length with Transfer-Encoding', 'POST / HTTP/1.1\nHost: a\nContent-Length: 6\nTransfer-Encoding: chunked\n\n0\n\nGET /admin HTTP/1.1\nHost: a\n\n'],
+    ['a bare CR hiding a field', 'GET / HTTP/1.1\nHost: a\nX: 1\rContent-Length: 5\n\nhello'],
+    ['a chunked body with bare-LF chunk lines', 'POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n5\nhello\n0\n\n'],
+  ];
+  for (const [what, request] of ambiguous) {
+    it(`an ambiguous request never reaches the service: ${what}`, async () => {
+      const before = seen.length;
+      const x = await exchange(request, proxyPort);
+      expect(x.response).toBe(BAD_REQUEST);
+      await Promise.all(ended.slice(before));
+      // Not a byte of it (node's client may have opened a connection for it, and sends the head only with the body).
+      expect(seen.slice(before).map((c) => Buffer.concat(c).toString('latin1'))).toEqual(seen.slice(before).map(() => ''));
+    });
+  }
+
+  it('a chunked body that breaks midway reaches the service cut off, never as a complete request', async () => {
+    const before = seen.length;
+    const x = await exchange('POST /up HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n5\r\nhello\r\n5\nworld\r\n0\r\n\r\n', proxyPort);
+    expect(x.response).toBe(BAD_REQUEST);
+    await Promise.all(ended.slice(before));
+    const got = seen.slice(before).map((c) => Buffer.concat(c).toString('latin1')).join('');
+    expect(got).toMatch(/^POST \/app\/up HTTP\/1\.1\r\n/);
+    expect(got).not.toContain('world');
+    expect(got).not.toMatch(/\r\n0\r\n\r\n$/);
+  });
 });

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type IdentityFiles } from '../helpers/identity.js';
 import type { Session } from '../../src/handshake/session.js';
-import { decryptCapture, startLiveCapture, type Decryption, type LiveCapture } from './tshark-helpers.js';
-import { REQUIRE_PEERS, SUITES, fetchOver, findTools, removeTempDirs, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
+import { captureUnavailable, decryptCapture, startLiveCapture, type Decryption, type LiveCapture } from './tshark-helpers.js';
+import { SUITES, fetchOver, findTools, removeTempDirs, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
 
 const tools = findTools({ tshark: 'tshark' });
 
@@ -59,9 +59,7 @@ describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
     try {
       live = await startLiveCapture(t.tshark, server.port, capture);
     } catch (e) {
-      cannotCapture = `tshark cannot capture on lo (needs root or the wireshark group): ${(e as Error).message.split('\n').slice(0, 4).join(' ')}`;
-      if (REQUIRE_PEERS) throw new Error(`${cannotCapture} and SSL3_REQUIRE_PEERS=1`);
-      console.warn(`peer missing: ${cannotCapture}; its tests are skipped`);
+      cannotCapture = captureUnavailable(e);
       return;
     }
     try {

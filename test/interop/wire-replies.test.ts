@@ -14,8 +14,8 @@ import { makeIdentity, type IdentityFiles } from '../helpers/identity.js';
 import { handshakeOverTcp, requestOverTcp } from '../connection/tcp-link.js';
 import { ContentType } from '../../src/record/content-types.js';
 import { toHex } from '../../src/util/bytes.js';
-import { decryptCapture, startLiveCapture, type Decryption, type LiveCapture } from './tshark-helpers.js';
-import { Daemon, HOST, REQUIRE_PEERS, findTools, freePort, removeTempDirs, run, tempDir } from './nss-helpers.js';
+import { captureUnavailable, decryptCapture, startLiveCapture, type Decryption, type LiveCapture } from './tshark-helpers.js';
+import { Daemon, HOST, findTools, freePort, removeTempDirs, run, tempDir } from './nss-helpers.js';
 
 const tools = findTools({ tshark: 'tshark' });
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
@@ -67,9 +67,7 @@ describe.skipIf(!tools)('ssl3 serve on the wire (tshark): replies to rejected an
     try {
       capture = await startLiveCapture(t.tshark, port, live());
     } catch (e) {
-      cannotCapture = `tshark cannot capture on lo (needs root or the wireshark group): ${(e as Error).message.split('\n').slice(0, 4).join(' ')}`;
-      if (REQUIRE_PEERS) throw new Error(`${cannotCapture} and SSL3_REQUIRE_PEERS=1`);
-      console.warn(`peer missing: ${cannotCapture}; its tests are skipped`);
+      cannotCapture = captureUnavailable(e);
       return;
     }
     const keys: string[] = [];
