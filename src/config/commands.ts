@@ -8,7 +8,8 @@
  * mode, the trustpoint being edited, a question whose answer is the next line).
  */
 import type { ConfigContext } from './context.js';
-import { kw, mergeNodes, negation, type CommandMode, type Node } from './grammar.js';
+import { arg, kw, mergeNodes, negation, type CommandMode, type Node } from './grammar.js';
+import { copyUrl } from './commands-copy.js';
 import { showCryptoCaCertificates, showCryptoCaTrustpoints, showCryptoKeyMypubkeyRsa, showHttpClientSecureStatus, showHttpServerSecureStatus, showHttpServerStatus, showRunningConfig, showStartupConfig } from './show.js';
 import { verifyPassword } from './password.js';
 import { GLOBAL_COMMANDS } from './commands-global.js';
@@ -139,6 +140,7 @@ const COPY_TO: readonly CommandNode[] = [
 const COPY: CommandNode = kw('copy', 'Copy from one file to another', [
   kw('running-config', 'Copy from current system configuration', COPY_TO),
   kw('system:running-config', 'Copy from system: file system', COPY_TO),
+  arg('url', 'source', 'Copy from an https:// URL (the HTTPS client)', [arg('word', 'destination', 'flash:[NAME]', { run: copyUrl })]),
 ]);
 
 const WRITE: CommandNode = kw('write', 'Write running configuration to memory or terminal', {

@@ -34,6 +34,8 @@ export interface ConfigContext {
   generateKeys(options: { usageKeys: boolean; modulus: number }): Promise<void>;
   /** `copy running-config startup-config`, `write memory`: config, keys and certificates to the data directory, atomically. */
   save(): Promise<void>;
+  /** `copy URL flash:NAME`: stores a file in the data directory's flash; returns where it went. */
+  writeFlash(name: string, data: Uint8Array): Promise<string>;
   /** `show startup-config`: the text on disk, or undefined when nothing was saved. */
   readStartupConfig(): Promise<string | undefined>;
   /** Called after each configuration change (once at the end of a file load): the running servers follow the config. */

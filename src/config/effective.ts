@@ -12,7 +12,8 @@ import type { AccessList } from '../http/access-list.js';
 import type { BasicAuthOptions } from '../http/basic-auth.js';
 import type { ServerPolicyOptions } from '../http/server-policy.js';
 import type { Certificate } from '../pki/certificate.js';
-import type { KeyRing, RunningConfig, StoredPassword } from './model.js';
+import type { KeyRing, RunningConfig, StoredPassword, Trustpoint } from './model.js';
+import { clientIdentity, type DeviceIdentity } from './keyring.js';
 import { hashSecret, verifyPassword } from './password.js';
 
 /**
@@ -21,8 +22,42 @@ import { hashSecret, verifyPassword } from './password.js';
  * keywords were typed in does not matter, as on IOS, which lists them sorted.
  */
 export function serverSuites(http: RunningConfig['http']): CipherSuite[] {
-  const wanted = new Set(http.secureCiphersuites ?? IOS_SUITES.map((s) => s.iosKeyword));
+  return suitesOf(http.secureCiphersuites);
+}
+
+function suitesOf(keywords: readonly string[] | undefined): CipherSuite[] {
+  const wanted = new Set(keywords ?? IOS_SUITES.map((s) => s.iosKeyword));
   return CIPHER_SUITES.filter((s) => wanted.has(s.iosKeyword));
+}
+
+/** The trustpoint's CRL settings as the SSL layer takes them (`crl query`, `crl optional` / `best-effort`; checked by default, as IOS). */
+function revocationOf(tp: Trustpoint): { mode: 'required' | 'optional' | 'best-effort'; queryUrl?: string } {
+  return { mode: tp.crlMode ?? 'required', ...(tp.crlQuery !== undefined ? { queryUrl: tp.crlQuery } : {}) };
+}
+
+/** What the HTTPS client works with (`copy https://...`): IOS's `ip http client ...` settings. */
+export interface ClientSettings {
+  /** `ip http client secure-trustpoint`, else the primary trustpoint; undefined when neither is configured. */
+  trustpoint?: string;
+  /** Its CA certificates: what servers must chain to. */
+  ca: Certificate[];
+  /** The certificate presented when a server asks, and its key. */
+  identity?: DeviceIdentity;
+  /** `ip http client secure-ciphersuite`, else IOS's four. */
+  suites: CipherSuite[];
+  revocation?: { mode: 'required' | 'optional' | 'best-effort'; queryUrl?: string };
+}
+
+export function clientSettingsOf(config: RunningConfig, keys: KeyRing): ClientSettings {
+  const http = config.http;
+  const name = http.clientSecureTrustpoint ?? [...config.trustpoints.values()].find((t) => t.primary)?.name;
+  const tp = name === undefined ? undefined : config.trustpoints.get(name);
+  const suites = suitesOf(http.clientSecureCiphersuites);
+  if (!tp) return { suites, ca: [] };
+  const ca = keys.certificates.filter((c) => c.usage === 'ca' && c.trustpoint === tp.name).map((c) => c.certificate);
+  const identity = clientIdentity(keys, tp.name);
+  // Only a certificate of this trustpoint is presented: a self-signed one means nothing to its CA.
+  return { trustpoint: tp.name, ca, suites, revocation: revocationOf(tp), ...(identity && identity.trustpoint === tp.name ? { identity } : {}) };
 }
 
 /**
@@ -112,6 +147,6 @@ export function clientAuthOf(config: RunningConfig, keys: KeyRing): ClientAuthSe
     warning = `ip http secure-client-auth: trustpoint ${tp} has no CA certificate (crypto ca authenticate ${tp}); clients cannot be verified and will be refused`;
   }
   const trustpoint = tp === undefined ? undefined : config.trustpoints.get(tp);
-  const revocation = trustpoint && { mode: trustpoint.crlMode ?? ('required' as const), ...(trustpoint.crlQuery !== undefined ? { queryUrl: trustpoint.crlQuery } : {}) };
+  const revocation = trustpoint && revocationOf(trustpoint);
   return { requestCert: true, requireCert: true, ca, warning, ...(revocation ? { revocation } : {}) };
 }

@@ -166,6 +166,10 @@ export class Router implements ConfigContext {
     return this.store.readStartupConfig();
   }
 
+  writeFlash(name: string, data: Uint8Array): Promise<string> {
+    return this.store.writeFlashFile(name, data);
+  }
+
   apply(): Promise<void> {
     return this.serialize(async () => {
       this.policy.update(policyOptionsOf(this.config, this.decoy));

@@ -213,6 +213,16 @@ export class DataDirectory {
     this.beforeChange = options.beforeChange ?? (() => {});
   }
 
+  /** `copy URL flash:NAME`: a file in the data directory's flash/ folder, written atomically; returns its path. */
+  async writeFlashFile(name: string, data: Uint8Array): Promise<string> {
+    if (!/^[^/\\]+$/.test(name) || name === '.' || name === '..') throw new StoreError('BAD_NAME', `flash:${name} is not a file name`);
+    const dir = join(this.dir, 'flash');
+    await fsp.mkdir(dir, { recursive: true, mode: DIR_MODE });
+    const path = join(dir, name);
+    await writeFileAtomic(path, data, CERT_MODE);
+    return path;
+  }
+
   /** `show startup-config`: the saved text, or undefined when nothing was saved. */
   readStartupConfig(): Promise<string | undefined> {
     return readIfExists(this.startupConfigPath);

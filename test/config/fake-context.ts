@@ -52,6 +52,14 @@ export class FakeContext implements ConfigContext {
     await Promise.resolve();
   }
 
+  /** What `copy ... flash:NAME` stored. */
+  readonly flash = new Map<string, Uint8Array>();
+
+  async writeFlash(name: string, data: Uint8Array): Promise<string> {
+    this.flash.set(name, data);
+    return Promise.resolve(`flash/${name}`);
+  }
+
   async readStartupConfig(): Promise<string | undefined> {
     return Promise.resolve(this.startup);
   }
