@@ -8,6 +8,8 @@
  * trusts that CA and nothing else.
  */
 import { execFileSync } from 'node:child_process';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Console } from '../../src/config/console.js';
 import { Router } from '../../src/config/runtime.js';
@@ -96,6 +98,36 @@ describe.skipIf(!scepserver)('enrollment with micromdm scepserver', () => {
     const loaded = again.router.keys.certificates.filter((c) => c.trustpoint === 'CA-trust-local');
     expect(loaded.map((c) => c.certificate.raw)).toEqual(expect.arrayContaining([cert.raw, ca.caCert.raw]));
     await again.router.close();
+  });
+
+  it('enrollment http-proxy: every SCEP request goes to the proxy as an absolute URI', async () => {
+    const seen: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const target = new URL(req.url!);
+      const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, HOST, resolve));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    try {
+      const d = await device();
+      await d.type(...GUIDE_TRUSTPOINT(ca.url).slice(0, -1), `enrollment http-proxy ${HOST} ${proxyPort}`, 'exit', 'crypto key generate rsa modulus 1024', 'crypto ca authenticate CA-trust-local', 'yes');
+      expect(await d.type(...ENROLL('letmein'))).toContain('%PKI-6-CERTRET');
+      const ops = seen.map((l) => l.replace(/&message=.*$/, ''));
+      expect(ops).toEqual([
+        `GET ${ca.url}?operation=GetCACert`,
+        `GET ${ca.url}?operation=GetCACaps`,
+        `GET ${ca.url}?operation=GetCACert`,
+        `POST ${ca.url}?operation=PKIOperation`,
+      ]);
+      await d.router.close();
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('with usage keys requests one certificate per key', async () => {
