@@ -250,7 +250,7 @@ export class Connection {
       this.note('the peer closed the connection after our close_notify without sending its own (allowed: RFC 6101 5.4.1)');
       this.finish({ clean: true, truncated: false });
     } else if (this.result) {
-      this.note('the peer closed the connection without close_notify (what was read may be cut short: its own framing decides)');
+      this.note('the connection ended without close_notify from the peer (what was read may be cut short: its own framing decides)');
       this.finish({ clean: false, truncated: true });
     } else {
       const error = this.heardFromPeer

@@ -119,7 +119,7 @@ describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
     const { client } = pair({ clientTrace: (e) => e.kind === 'note' && notes.push(e.text) });
     client.conn.transportClosed();
     expect(client.closed).toEqual({ clean: false, truncated: true });
-    expect(notes).toContain('the peer closed the connection without close_notify (what was read may be cut short: its own framing decides)');
+    expect(notes).toContain('the connection ended without close_notify from the peer (what was read may be cut short: its own framing decides)');
   });
 
   it('after our close_notify, the peer closing the transport without answering is a clean end (RFC 6101 5.4.1)', () => {
