@@ -10,11 +10,10 @@
  * Transfer-Encoding, Upgrade; RFC 9110 7.6.1) are dropped each way and Host becomes the
  * upstream's. Seen from the client, the upstream lives at this server's address, so: a
  * Location pointing at the upstream (its origin, or a name its certificate carries) comes back
- * as a local path; a browser's Origin and Referer
- * naming this server are turned into the upstream's (services that check them against CSRF
- * would refuse ours); and Set-Cookie loses its Domain attribute (RFC 6265 5.2.3), and also
- * Secure when the client side is plain HTTP (5.2.5), or the browser would not send the cookie
- * back. Cookie values and page bodies are untouched. The upstream's path, if any, prefixes
+ * as a local path; a browser's Origin and Referer naming this server are turned into the
+ * upstream's (services that check them against CSRF would refuse ours); and Set-Cookie loses
+ * its Domain attribute (RFC 6265 5.2.3), and also Secure when the client side is plain HTTP
+ * (5.2.5), or the browser would not send the cookie back. Cookie values and page bodies are untouched. The upstream's path, if any, prefixes
  * every forwarded path. An upstream that fails before answering, or whose short body is cut
  * before its end (response-end.ts), gives 502 with the reason.
  */
