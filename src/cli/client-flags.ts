@@ -9,7 +9,7 @@ import { parsePin } from '../pki/pin.js';
 import type { AgentOptions } from '../http/https-client.js';
 
 /** What the flags set: accepted by request() and by an Agent alike. */
-export type ClientSslOptions = Pick<AgentOptions, 'ciphers' | 'ca' | 'pin' | 'rejectUnauthorized' | 'cert' | 'key' | 'trace' | 'traceSecrets' | 'pcap'>;
+export type ClientSslOptions = Pick<AgentOptions, 'ciphers' | 'ca' | 'pin' | 'rejectUnauthorized' | 'cert' | 'key' | 'trace' | 'traceSecrets' | 'splitCbcRecords' | 'pcap'>;
 import { UsageError, type CliIo } from './command.js';
 import { openPcapFile } from './pcap-file.js';
 import { keylogAppender } from './keylog-file.js';
@@ -28,7 +28,7 @@ export const CLIENT_FLAGS = {
 } as const;
 
 export const CLIENT_SYNOPSIS = `[--ciphers LIST] [--ca FILE] [--pin SHA256] [--insecure] [--cert F --key F]
-          [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys]`;
+          [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys] [--no-record-split]`;
 
 export const CLIENT_USAGE = `  --ciphers LIST   suites to offer (IOS keywords or OpenSSL/RFC names)
   --ca FILE        CA certificates (PEM) to trust
@@ -73,6 +73,7 @@ export function clientOptionsFromFlags(values: ClientFlags, io: CliIo, command: 
     key: values.key ? readOrFail('key', values.key) : undefined,
     trace: tracerFromFlags(values, io, 'client'),
     traceSecrets: values['trace-keys'],
+    splitCbcRecords: !values['no-record-split'],
     pcap: openPcapFile(values.pcap, command, io),
   };
   return { ssl, keylog: keylogAppender(values.keylog) };

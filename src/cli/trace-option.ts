@@ -13,17 +13,21 @@ export const TRACE_FLAGS = {
   trace: { type: 'boolean' },
   'trace-json': { type: 'boolean' },
   'trace-keys': { type: 'boolean' },
+  'no-record-split': { type: 'boolean' },
 } as const;
 
 export const TRACE_USAGE = `  --trace          print every record and handshake message to stderr
   --trace-json     the same as JSON lines, one object per record or message (for jq)
   --trace-keys     with either: also each handshake's master secret and key block
-                   (secrets: whoever reads the trace can decrypt the connection)`;
+                   (secrets: whoever reads the trace can decrypt the connection)
+  --no-record-split  send CBC application data as plain records, without the 1/n-1
+                   split that defeats BEAST (to show the bare protocol in a trace)`;
 
 export interface TraceFlags {
   trace?: boolean;
   'trace-json'?: boolean;
   'trace-keys'?: boolean;
+  'no-record-split'?: boolean;
 }
 
 /** The tracer the flags ask for, or undefined; `role` labels the JSON lines. */

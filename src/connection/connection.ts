@@ -111,6 +111,12 @@ export interface ConnectionOptions extends HandshakeOptions {
    * learning and debugging only, since whoever reads the trace can decrypt the connection.
    */
   traceSecrets?: boolean;
+  /**
+   * 1/n-1 record splitting of application data under CBC suites (default true): the BEAST
+   * countermeasure, see write(). False sends each write as plain records, for a teaching
+   * trace that shows the protocol without it.
+   */
+  splitCbcRecords?: boolean;
 }
 
 type Phase = 'idle' | 'handshaking' | 'open' | 'closed';
@@ -142,6 +148,8 @@ export class Connection {
   private receivedCloseNotify = false;
   /** Whether the peer ever sent us a byte: a transport closed before that was never answered. */
   private heardFromPeer = false;
+  /** The trace has said once why application data goes 1/n-1. */
+  private splitNoted = false;
   private result?: HandshakeResult;
   private readonly random: (n: number) => Uint8Array;
   private readonly now: () => number;
@@ -196,11 +204,28 @@ export class Connection {
     this.drain();
   }
 
-  /** Sends application data (fragmented into records of at most 2^14 bytes). */
+  /**
+   * Sends application data (fragmented into records of at most 2^14 bytes).
+   *
+   * Under a CBC suite, SSL 3.0 encrypts each record with the last ciphertext block of the one
+   * before as its IV (5.2.3.2), which an attacker on the wire has seen: one who can also choose
+   * the start of what we send next can test guesses at a block sent earlier (CVE-2011-3389,
+   * BEAST). So each write goes 1/n-1, as NSS sends it: a record with its first byte, then the
+   * rest. The 1-byte record ends with its MAC, which the attacker cannot compute, so the IV of
+   * the record carrying the chosen data is no longer known in advance. (OpenSSL sends an empty
+   * record instead; some peers count consecutive empty records as an attack.)
+   */
   write(data: Uint8Array): void {
     if (this.phase !== 'open') throw new Ssl3Error('NOT_OPEN', `cannot write application data: connection is ${this.phase}`);
     if (this.sentCloseNotify) throw new Ssl3Error('NOT_OPEN', 'cannot write after close_notify');
-    for (const f of fragments(data)) this.sendRecord(ContentType.application_data, f);
+    let rest = data;
+    if (rest.length > 1 && this.writeRecord.chainsIv && this.options.splitCbcRecords !== false) {
+      if (!this.splitNoted) this.note('CBC suite: each write goes 1/n-1, its first byte in a record of its own (BEAST countermeasure, CVE-2011-3389)');
+      this.splitNoted = true;
+      this.sendRecord(ContentType.application_data, rest.subarray(0, 1));
+      rest = rest.subarray(1);
+    }
+    for (const f of fragments(rest)) this.sendRecord(ContentType.application_data, f);
   }
 
   /**
@@ -225,7 +250,7 @@ export class Connection {
       this.note('the peer closed the connection after our close_notify without sending its own (allowed: RFC 6101 5.4.1)');
       this.finish({ clean: true, truncated: false });
     } else if (this.result) {
-      this.note('the peer closed the connection without close_notify (what was read may be cut short: its own framing decides)');
+      this.note('the connection ended without close_notify from the peer (what was read may be cut short: its own framing decides)');
       this.finish({ clean: false, truncated: true });
     } else {
       const error = this.heardFromPeer

@@ -9,11 +9,11 @@
  * The hop-by-hop fields (Connection and the fields it names, Keep-Alive, Proxy-*, TE, Trailer,
  * Transfer-Encoding, Upgrade; RFC 9110 7.6.1) are dropped each way and Host becomes the
  * upstream's. Seen from the client, the upstream lives at this server's address, so: a
- * Location pointing at the upstream comes back as a local path; a browser's Origin and Referer
- * naming this server are turned into the upstream's (services that check them against CSRF
- * would refuse ours); and Set-Cookie loses its Domain attribute (RFC 6265 5.2.3), and also
- * Secure when the client side is plain HTTP (5.2.5), or the browser would not send the cookie
- * back. Cookie values and page bodies are untouched. The upstream's path, if any, prefixes
+ * Location pointing at the upstream (its origin, or a name its certificate carries) comes back
+ * as a local path; a browser's Origin and Referer naming this server are turned into the
+ * upstream's (services that check them against CSRF would refuse ours); and Set-Cookie loses
+ * its Domain attribute (RFC 6265 5.2.3), and also Secure when the client side is plain HTTP
+ * (5.2.5), or the browser would not send the cookie back. Cookie values and page bodies are untouched. The upstream's path, if any, prefixes
  * every forwarded path. An upstream that fails before answering, or whose short body is cut
  * before its end (response-end.ts), gives 502 with the reason.
  */
@@ -54,6 +54,20 @@ export function clientSideCookie(setCookie: string, plainClientSide: boolean): s
   return [pair, ...attributes.filter((a) => !drop.test(a))].join(';');
 }
 
+/**
+ * The exact names (DNS and IP subjectAltName entries, else the common name) of the certificate
+ * a connection's peer presented, lower case; none for a plain connection. Read through
+ * getPeerCertificate(), which our SSLSocket and node's TLSSocket shape alike. Wildcard names
+ * are left out: they cover other hosts too.
+ */
+function certificateNames(socket: unknown): string[] {
+  const peer = (socket as { getPeerCertificate?: () => { subject?: { CN?: string }; subjectaltname?: string } } | null)?.getPeerCertificate?.();
+  if (!peer) return [];
+  const san = (peer.subjectaltname ?? '').split(',').flatMap((entry) => /^\s*(?:DNS|IP Address):(.+?)\s*$/.exec(entry)?.[1] ?? []);
+  const names = san.length ? san : peer.subject?.CN ? [peer.subject.CN] : [];
+  return names.filter((n) => !n.includes('*')).map((n) => n.toLowerCase());
+}
+
 /** Sends one request upstream (our SSL 3.0 client's request(), or node's http/https request). */
 export type UpstreamRequest = (url: URL, options: http.RequestOptions, callback: (res: http.IncomingMessage) => void) => http.ClientRequest;
 
@@ -92,15 +106,21 @@ export class Forwarder {
     return url;
   }
 
-  /** An upstream Location seen from the client: URLs on the upstream become local paths. */
-  private clientLocation(location: string): string {
+  /**
+   * An upstream Location seen from the client: URLs on the upstream become local paths. The
+   * upstream is its origin, and also any https:// URL on a name its certificate carries
+   * (`ownNames`): devices redirect to themselves by the name they believe they have
+   * (https://device/...), whatever address the gateway reaches them at.
+   */
+  private clientLocation(location: string, ownNames: readonly string[]): string {
     let url: URL;
     try {
       url = new URL(location, this.target);
     } catch {
       return location;
     }
-    if (url.origin !== this.target.origin) return location;
+    const own = url.origin === this.target.origin || (url.protocol === 'https:' && ownNames.includes(url.hostname.replace(/^\[|\]$/g, '').toLowerCase()));
+    if (!own) return location;
     const path = url.pathname.startsWith(`${this.base}/`) || url.pathname === this.base ? url.pathname.slice(this.base.length) || '/' : url.pathname;
     return `${path}${url.search}${url.hash}`;
   }
@@ -132,7 +152,7 @@ export class Forwarder {
     };
     const upstream = this.options.send(this.upstreamUrl(req.url ?? '/'), { method: req.method, headers }, (up) => {
       const back = endToEndHeaders(up.headers);
-      if (typeof back.location === 'string') back.location = this.clientLocation(back.location);
+      if (typeof back.location === 'string') back.location = this.clientLocation(back.location, certificateNames(up.socket));
       const cookies = back['set-cookie'];
       if (Array.isArray(cookies)) back['set-cookie'] = cookies.map((c) => clientSideCookie(c, !secure));
       // response-end.ts decides when the upstream's body is complete.

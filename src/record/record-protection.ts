@@ -43,6 +43,11 @@ export class RecordProtection {
     return this.mac !== undefined;
   }
 
+  /** A CBC suite: each record's IV is the last ciphertext block of the one before (5.2.3.2). */
+  get chainsIv(): boolean {
+    return this.cipher?.kind === 'block';
+  }
+
   get sequenceNumber(): bigint {
     return this.seq;
   }

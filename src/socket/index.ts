@@ -48,6 +48,8 @@ interface CommonOptions {
   trace?: boolean | ((event: TraceEvent) => void);
   /** With trace: also show each handshake's master secret and key block (secrets; for learning). */
   traceSecrets?: boolean;
+  /** 1/n-1 splitting of application data under CBC suites, the BEAST countermeasure (default true; false for a teaching trace). */
+  splitCbcRecords?: boolean;
   /** Milliseconds for the handshake to finish (default 120000). */
   handshakeTimeout?: number;
   /**
@@ -151,6 +153,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
     now: options.now,
     onTrace: tracer(options.trace, 'client'),
     traceSecrets: options.traceSecrets,
+    splitCbcRecords: options.splitCbcRecords,
     onWire: pcapTap(options.pcap, raw, 'client'),
     handshakeTimeout: options.handshakeTimeout ?? 120_000,
   });
@@ -297,6 +300,7 @@ export class SSLServer extends net.Server {
       now: options.now,
       onTrace: tracer(options.trace, 'server'),
       traceSecrets: options.traceSecrets,
+      splitCbcRecords: options.splitCbcRecords,
       onWire: pcapTap(options.pcap, raw, 'server'),
       handshakeTimeout: options.handshakeTimeout ?? 120_000,
     });

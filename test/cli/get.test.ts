@@ -81,6 +81,19 @@ describe('ssl3 get', () => {
     expect(io.err.split('\n')[0]).toBe('ssl3 get: --trace and --trace-json: choose one');
   });
 
+  it('--trace shows a CBC request going 1/n-1 (BEAST countermeasure); --no-record-split sends it whole', async () => {
+    const request = (err: string) => [...err.matchAll(/^>> record application_data, (\d+) bytes \(encrypted\)$/gm)].map((m) => Number(m[1]));
+    let io = capture();
+    expect(await main(['get', '--trace', '--ciphers', '3des-ede-cbc-sha', '--ca', caFile, `${base}/split`], io)).toBe(0);
+    expect(io.err).toContain('   * CBC suite: each write goes 1/n-1, its first byte in a record of its own (BEAST countermeasure, CVE-2011-3389)\n');
+    const split = request(io.err);
+    expect(split[0]).toBe(1);
+    io = capture();
+    expect(await main(['get', '--trace', '--no-record-split', '--ciphers', '3des-ede-cbc-sha', '--ca', caFile, `${base}/split`], io)).toBe(0);
+    expect(io.err).not.toContain('1/n-1');
+    expect(request(io.err)).toEqual([split[0] + split[1]]);
+  });
+
   it('sends -X, -H and -d', async () => {
     const io = capture();
     expect(await main(['get', '-i', '--ca', caFile, '-X', 'PUT', '-H', 'X-Test: yes', '-d', 'payload', `${base}/p`], io)).toBe(0);

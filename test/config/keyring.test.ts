@@ -24,6 +24,7 @@ import { verifyChain } from '../../src/pki/verify.js';
 import { connect, createServer, type SSLSocket } from '../../src/socket/index.js';
 import { findPeer } from '../helpers/peers.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
+import { readBytes } from '../helpers/read.js';
 
 const FQDN = 'router.example.com';
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -267,7 +268,7 @@ describe('a real SSL 3.0 handshake with a usage-keys identity', () => {
     const accepted: SSLSocket[] = [];
     const srv = createServer({ key: server.key, cert: server.chain.map((c) => c.raw), requestCert: true, requireCert: true, ca: sigPem }, (s) => {
       accepted.push(s);
-      s.on('data', (d: Buffer) => s.end(`echo:${d.toString()}`));
+      void readBytes(s, 'ping'.length).then((text) => s.end(`echo:${text}`), () => {});
       s.on('error', () => {});
     });
     srv.listen(0, '127.0.0.1');
@@ -279,8 +280,7 @@ describe('a real SSL 3.0 handshake with a usage-keys identity', () => {
       expect(socket.authorized).toBe(true);
       expect(socket.getProtocol()).toBe('SSLv3');
       socket.write('ping');
-      const [data] = (await once(socket, 'data')) as [Buffer];
-      expect(data.toString()).toBe('echo:ping');
+      expect(await readBytes(socket, 'echo:ping'.length)).toBe('echo:ping');
       expect(accepted[0].authorized).toBe(true);
       socket.destroy();
     } finally {

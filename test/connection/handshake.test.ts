@@ -25,8 +25,8 @@ describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
       const got = Buffer.concat(client.data);
       expect(got.length).toBe(big.length);
       expect(Buffer.compare(got, Buffer.from(big))).toBe(0);
-      // 40000 bytes need three records of at most 2^14 bytes.
-      expect(client.data.length).toBe(3);
+      // 40000 bytes need three records of at most 2^14 bytes; a CBC suite sends its first byte alone (1/n-1).
+      expect(client.data.length).toBe(suite.blockSize > 1 ? 4 : 3);
 
       client.conn.close();
       expect(server.closed).toEqual({ clean: true, truncated: false });
@@ -119,7 +119,7 @@ describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
     const { client } = pair({ clientTrace: (e) => e.kind === 'note' && notes.push(e.text) });
     client.conn.transportClosed();
     expect(client.closed).toEqual({ clean: false, truncated: true });
-    expect(notes).toContain('the peer closed the connection without close_notify (what was read may be cut short: its own framing decides)');
+    expect(notes).toContain('the connection ended without close_notify from the peer (what was read may be cut short: its own framing decides)');
   });
 
   it('after our close_notify, the peer closing the transport without answering is a clean end (RFC 6101 5.4.1)', () => {

@@ -31,6 +31,11 @@ beforeAll(async () => {
       res.writeHead(200, { 'set-cookie': ['sid=abc; Path=/; Secure; HttpOnly; Domain=device.example', 'lang=en'] });
       return res.end(JSON.stringify({ origin: req.headers.origin, referer: req.headers.referer }));
     }
+    if (req.url === '/admin/by-name' || req.url === '/admin/away') {
+      // A device names itself as its certificate does (any port), or sends the browser elsewhere.
+      res.writeHead(302, { location: req.url === '/admin/away' ? 'https://elsewhere.example/x' : 'https://LOCALHOST/admin/named?y=2' });
+      return res.end();
+    }
     if (req.url === '/admin/redirect') {
       res.writeHead(302, { location: `https://127.0.0.1:${devicePort}/admin/final?x=1`, 'proxy-authenticate': 'Basic realm="device"' });
       return res.end();
@@ -87,7 +92,7 @@ describe('the bridge', () => {
     expect(seen.headers['x-drop']).toBeUndefined();
   });
 
-  it('prefixes the target’s path and rewrites the device’s own redirects to bridge paths', async () => {
+  it('prefixes the target’s path and rewrites the device’s own redirects (to its origin or a name in its certificate) to bridge paths', async () => {
     const port = await startBridge({ ca: certPem, target: `https://127.0.0.1:${devicePort}/admin/` });
     const seen = JSON.parse((await fetchPlain(port, '/status')).body) as { url: string };
     expect(seen.url).toBe('/admin/status');
@@ -95,6 +100,8 @@ describe('the bridge', () => {
     expect(r.status).toBe(302);
     expect(r.headers.location).toBe('/final?x=1');
     expect(r.headers['proxy-authenticate']).toBeUndefined(); // the device's hop-by-hop field stays on its hop
+    expect((await fetchPlain(port, '/by-name')).headers.location).toBe('/named?y=2');
+    expect((await fetchPlain(port, '/away')).headers.location).toBe('https://elsewhere.example/x');
   });
 
   it('lets a browser log in: Origin and Referer name the device, cookies lose Secure and Domain', async () => {

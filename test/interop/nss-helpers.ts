@@ -186,6 +186,24 @@ export async function waitForPort(port: number, timeoutMs: number, alive: () => 
   return false;
 }
 
+export interface Selfserv {
+  daemon: Daemon;
+  port: number;
+}
+
+/** Starts selfserv on a free port and waits until it accepts; retries when the port was taken meanwhile. */
+export async function startSelfserv(selfserv: string, args: string[]): Promise<Selfserv> {
+  let last = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const daemon = new Daemon(selfserv, ['-p', String(port), ...args]);
+    if (await waitForPort(port, 10_000, () => !daemon.exited)) return { daemon, port };
+    last = daemon.output;
+    await daemon.stop('SIGKILL');
+  }
+  throw new Error(`selfserv did not start:\n${last}`);
+}
+
 // --- NSS key databases ---------------------------------------------------------------------
 
 /** A fresh NSS database with an empty password; returns its `sql:DIR` name. */

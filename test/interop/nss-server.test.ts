@@ -7,29 +7,11 @@ import * as http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, P12_PASSWORD, type IdentityFiles } from '../helpers/identity.js';
-import { Daemon, SUITES, fetchOver, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, waitForPort, type FetchResult } from './nss-helpers.js';
+import { Daemon, SUITES, fetchOver, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, startSelfserv, type FetchResult, type Selfserv } from './nss-helpers.js';
 
 const tools = findTools({ selfserv: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', openssl: 'openssl' });
 
 const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
-
-interface Selfserv {
-  daemon: Daemon;
-  port: number;
-}
-
-/** Starts selfserv on a free port and waits until it accepts; retries when the port was taken meanwhile. */
-async function startSelfserv(selfserv: string, args: string[]): Promise<Selfserv> {
-  let last = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const daemon = new Daemon(selfserv, ['-p', String(port), ...args]);
-    if (await waitForPort(port, 10_000, () => !daemon.exited)) return { daemon, port };
-    last = daemon.output;
-    await daemon.stop('SIGKILL');
-  }
-  throw new Error(`selfserv did not start:\n${last}`);
-}
 
 function explain(r: FetchResult, server: Selfserv): string {
   return `${r.error?.message ?? 'no error'}\nresponse: ${JSON.stringify(r.response.slice(0, 300))}\nselfserv output (tail):\n${server.daemon.output.slice(-2000)}`;

@@ -143,3 +143,29 @@ export function captureUnavailable(e: unknown): string {
   console.warn(`peer missing: ${why}; its tests are skipped`);
   return why;
 }
+
+/**
+ * Per TCP stream, the plaintext length of each application-data record, as tshark decrypted
+ * them, in the order sent each way. HTTP is not dissected, so each decrypted record stays one
+ * `data` item of its own length (else tshark would reassemble the HTTP message across records).
+ */
+export async function applicationRecordLengths(
+  tshark: string,
+  o: { capture: string; serverPort: number; keyOption: readonly string[] },
+): Promise<Map<number, { toServer: number[]; toClient: number[] }>> {
+  const r = await run(
+    tshark,
+    ['-r', o.capture, '-d', `tcp.port==${o.serverPort},tls`, ...o.keyOption, '--disable-protocol', 'http', '-Y', 'tls.record.content_type == 23', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tcp.dstport', '-e', 'data.len'],
+    { timeoutMs: 30_000 },
+  );
+  if (r.code !== 0) throw new Error(`tshark -r failed (${r.code}): ${r.stderr}`);
+  const streams = new Map<number, { toServer: number[]; toClient: number[] }>();
+  for (const line of r.stdout.trim().split('\n')) {
+    const [stream, dstPort, lengths] = line.split('\t');
+    if (!lengths) continue;
+    const entry = streams.get(Number(stream)) ?? { toServer: [], toClient: [] };
+    streams.set(Number(stream), entry);
+    (Number(dstPort) === o.serverPort ? entry.toServer : entry.toClient).push(...lengths.split(',').map(Number));
+  }
+  return streams;
+}

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type IdentityFiles } from '../helpers/identity.js';
 import type { Session } from '../../src/handshake/session.js';
-import { captureUnavailable, decryptCapture, startLiveCapture, type Decryption, type LiveCapture } from './tshark-helpers.js';
+import { applicationRecordLengths, captureUnavailable, decryptCapture, startLiveCapture, type Decryption, type LiveCapture } from './tshark-helpers.js';
 import { SUITES, fetchOver, findTools, removeTempDirs, startHttpServer, tempDir, type FetchResult, type HttpTestServer } from './nss-helpers.js';
 
 const tools = findTools({ tshark: 'tshark' });
@@ -45,6 +45,7 @@ describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
   const exchanges: Exchange[] = [];
   let fromKeylog: Decryption;
   let fromRsaKey: Decryption;
+  let recordLengths: Awaited<ReturnType<typeof applicationRecordLengths>>;
 
   function analyse(name: string, keyOption: string[]): Promise<Decryption> {
     return decryptCapture(t.tshark, { capture, serverPort: server.port, streamCount: exchanges.length, keyOption, debugFile: join(dir, `${name}.debug.txt`) });
@@ -79,6 +80,7 @@ describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
     writeFileSync(join(dir, 'keylog.txt'), exchanges.flatMap((x) => x.result.keylog).join(''));
     fromKeylog = await analyse('keylog', ['-o', `tls.keylog_file:${join(dir, 'keylog.txt')}`]);
     fromRsaKey = await analyse('rsakey', ['-o', `uat:rsa_keys:"${identity.keyFile}",""`]);
+    recordLengths = await applicationRecordLengths(t.tshark, { capture, serverPort: server.port, keyOption: ['-o', `tls.keylog_file:${join(dir, 'keylog.txt')}`] });
   }, 60_000);
 
   afterAll(async () => {
@@ -94,6 +96,24 @@ describe.skipIf(!tools)('tshark decrypts our SSL 3.0 sessions', () => {
       expect(x.result.response.endsWith(x.request.slice(x.request.indexOf('\r\n\r\n') + 4)), x.label).toBe(true);
     }
     expect(exchanges.at(-1)!.result.socket.isSessionReused()).toBe(true);
+  });
+
+  it.for(PLAN)('$label: a CBC request and response each go 1/n-1 on the wire (BEAST), a stream cipher\'s do not', ({ stream: i, ciphers }, { skip }) => {
+    if (cannotCapture) return skip(cannotCapture);
+    const x = exchanges[i];
+    const lengths = recordLengths.get(i);
+    expect(lengths, `${x.label}: tshark decrypted no application data`).toBeDefined();
+    const cbc = /cbc/.test(ciphers);
+    // One write each way: the request (fetchOver) and the response (one end() by the server).
+    const body = x.request.length;
+    for (const [direction, sizes, total] of [
+      ['request', lengths!.toServer, body],
+      ['response', lengths!.toClient, x.result.response.length],
+    ] as const) {
+      expect(sizes.reduce((a, b) => a + b, 0), `${x.label} ${direction}`).toBe(total);
+      if (cbc) expect(sizes.slice(0, 2), `${x.label} ${direction}: ${sizes.join(',')}`).toEqual([1, 16384]);
+      else expect(sizes[0], `${x.label} ${direction}: ${sizes.join(',')}`).toBe(16384);
+    }
   });
 
   describe.each([

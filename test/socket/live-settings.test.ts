@@ -15,6 +15,7 @@ import { privateKeyToPem } from '../../src/pki/keys.js';
 import { selfSignedCertificate } from '../../src/pki/selfsign.js';
 import { certificateToPem } from '../../src/pki/x509.js';
 import { nodeRsaKey } from '../helpers/keys.js';
+import { readBytes } from '../helpers/read.js';
 
 function identity(name: string) {
   const key = nodeRsaKey(1024);
@@ -59,8 +60,7 @@ async function attempt(port: number, options: ConnectOptions): Promise<SSLSocket
 
 async function echo(s: SSLSocket, text: string): Promise<string> {
   s.write(text);
-  const [d] = (await once(s, 'data')) as [Buffer];
-  return d.toString();
+  return readBytes(s, Buffer.byteLength(text));
 }
 
 function ok(r: SSLSocket | Error): SSLSocket {

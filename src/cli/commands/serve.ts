@@ -40,7 +40,7 @@ import type { RevocationInput } from '../../socket/options.js';
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F]
            [--client-auth --ca F [--crl FILE|URL] [--crl-mode M]] [--allow-renegotiation] [--data-dir DIR] [--hostname NAME]
-           [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys]
+           [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys] [--no-record-split]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
   --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
@@ -289,7 +289,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], pcap, policy },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], splitCbcRecords: !values['no-record-split'], pcap, policy },
       handler,
     );
     if (keylog) server.ssl.on('keylog', keylog);
