@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPeer } from '../helpers/peers.js';
 import { OpensslCa, type IssuedCert } from '../helpers/openssl-ca.js';
 import { attemptClientAuth, CONDITIONS, crlBytes, crlConditions, CrlWebServer, EXPECTED, type CrlConditions, type Outcome } from '../helpers/crl-fixtures.js';
-import { findTools, freePort, HOST, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, type RunResult } from './nss-helpers.js';
+import { findTools, freePort, HOST, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, tstclntWithCert, type RunResult } from './nss-helpers.js';
 import { Slapd } from './slapd-helpers.js';
 import { createServer, type HttpsServer } from '../../src/http/https-server.js';
 import { get } from '../../src/http/https-client.js';
@@ -206,8 +206,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
       expect(String(line)).toMatch(/^ssl3: serving HTTPS over SSL 3\.0/);
     }, 30_000);
 
-    const tstclnt = (nickname: string): Promise<RunResult> =>
-      run(t.tstclnt, ['-h', HOST, '-p', String(port), '-d', db, '-n', nickname, '-V', 'ssl3:ssl3', '-c', 'n', '-o'], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 15_000 });
+    const tstclnt = (nickname: string): Promise<RunResult> => tstclntWithCert(t.tstclnt, { port, db, nickname, trustServer: true });
 
     it('tstclnt with the revoked certificate is refused: NSS reports certificate_revoked', async () => {
       const r = await tstclnt('http-revoked');

@@ -22,7 +22,7 @@ import { OpensslCa, type IssuedCert } from '../helpers/openssl-ca.js';
 import { attemptClientAuth, CONDITIONS, crlBytes, crlConditions, CrlWebServer, EXPECTED, type Condition, type CrlConditions, type Outcome } from '../helpers/crl-fixtures.js';
 import { openTestDevice, type TestDevice } from '../helpers/device.js';
 import { startScriptedCa, type ScriptedCa } from '../helpers/scep-ca.js';
-import { findTools, freePort, HOST, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, tempDir, type RunResult } from './nss-helpers.js';
+import { findTools, freePort, HOST, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, tempDir, tstclntWithCert, type RunResult } from './nss-helpers.js';
 import { Slapd } from './slapd-helpers.js';
 import { parsePrivateKey } from '../../src/pki/keys.js';
 import { parseCrl } from '../../src/pki/crl.js';
@@ -202,9 +202,8 @@ describe.skipIf(!tools || !slapd)('trustpoint CRL checking at the IOS console', 
       ({ d, port } = await boot([`crl query ${ldap.url}`]));
     }, 30_000);
 
-    // NSS verifies the device's enrolled certificate against the CA (no -o), and presents the named client certificate.
-    const tstclnt = (nickname: string): Promise<RunResult> =>
-      run(t.tstclnt, ['-h', HOST, '-p', String(port), '-d', db, '-n', nickname, '-V', 'ssl3:ssl3', '-c', 'n'], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 15_000 });
+    // NSS checks the device's enrolled certificate against the CA, and presents the named client certificate.
+    const tstclnt = (nickname: string): Promise<RunResult> => tstclntWithCert(t.tstclnt, { port, db, nickname });
 
     it('the revoked certificate is refused: NSS reports certificate_revoked', async () => {
       const r = await tstclnt('client-revoked');
