@@ -60,13 +60,13 @@ export interface CrlConditions {
 }
 
 /** Generates the CRLs of the conditions; call it after the revocations they must list. */
-export function crlConditions(ca: OpensslCa, prefix = ''): CrlConditions {
+export function crlConditions(ca: OpensslCa): CrlConditions {
   const day = 24 * 3600_000;
-  const good = ca.gencrl({ name: `${prefix}good` });
-  const stale = ca.gencrl({ name: `${prefix}stale`, lastUpdate: new Date(Date.now() - 2 * day), nextUpdate: new Date(Date.now() - day) });
+  const good = ca.gencrl({ name: 'good' });
+  const stale = ca.gencrl({ name: 'stale', lastUpdate: new Date(Date.now() - 2 * day), nextUpdate: new Date(Date.now() - day) });
   const tampered = Uint8Array.from(good.der);
   tampered[tampered.length - 1] ^= 0xff;
-  const tamperedFile = join(ca.dir, `${prefix}tampered.der`);
+  const tamperedFile = join(ca.dir, 'tampered.der');
   writeFileSync(tamperedFile, tampered);
   return { good, stale, tampered, tamperedFile };
 }
