@@ -90,19 +90,25 @@ function printable(s: string): Uint8Array {
   return der.tlv(Tag.PRINTABLE_STRING, asciiBytes(s));
 }
 
-/** A scripted SCEP CA that issues server certificates (serverAuth, keyEncipherment) when told to. */
-export async function startScriptedCa(dir: string): Promise<ScriptedCa> {
-  const caKey = nodeRsaKey(2048);
+/**
+ * A scripted SCEP CA that issues server certificates (serverAuth, keyEncipherment) when told to.
+ * By default it is a CA of its own; given `ca`, it issues for that CA (one run by `openssl ca`,
+ * whose CRLs then cover what it issued).
+ */
+export async function startScriptedCa(dir: string, options: { ca?: { cert: Certificate; key: RsaPrivateKey } } = {}): Promise<ScriptedCa> {
+  const caKey = options.ca?.key ?? nodeRsaKey(2048);
   const now = Date.now();
-  const caCert = buildCertificate({
-    subject: 'C=US, O=ssl3 scripted CA, CN=Scripted SCEP CA',
-    notBefore: new Date(now - 3_600_000),
-    notAfter: new Date(now + 30 * 86_400_000),
-    publicKey: caKey,
-    signingKey: caKey,
-    ca: true,
-    keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature', 'keyEncipherment'],
-  });
+  const caCert =
+    options.ca?.cert ??
+    buildCertificate({
+      subject: 'C=US, O=ssl3 scripted CA, CN=Scripted SCEP CA',
+      notBefore: new Date(now - 3_600_000),
+      notAfter: new Date(now + 30 * 86_400_000),
+      publicKey: caKey,
+      signingKey: caKey,
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature', 'keyEncipherment'],
+    });
   const caFile = join(dir, 'scripted-ca.pem');
   writeFileSync(caFile, certificateToPem(caCert));
   let serial = 100n;

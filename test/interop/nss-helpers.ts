@@ -92,6 +92,16 @@ export function run(file: string, args: readonly string[], options: { input?: st
   });
 }
 
+/**
+ * NSS tstclnt sending `GET / HTTP/1.0` over SSL 3.0 (RC4-SHA) to 127.0.0.1:port, presenting the
+ * client certificate `nickname` of `db`. It checks the server's certificate against the CA
+ * trusted in `db` unless `trustServer` (tstclnt -o: accept whatever the server presents).
+ */
+export function tstclntWithCert(tstclnt: string, o: { port: number; db: string; nickname: string; trustServer?: boolean }): Promise<RunResult> {
+  const args = ['-h', HOST, '-p', String(o.port), '-d', o.db, '-n', o.nickname, '-V', 'ssl3:ssl3', '-c', 'n', ...(o.trustServer ? ['-o'] : [])];
+  return run(tstclnt, args, { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 15_000 });
+}
+
 /** Runs a short setup command synchronously (certutil, pk12util), bounded, failing loudly. */
 export function runSync(file: string, args: readonly string[]): string {
   try {

@@ -100,6 +100,19 @@ export class Slapd {
     return dn;
   }
 
+  /** Replaces the CRL of the CA entry `dn` (as addCa made it) with the DER in `crlDerFile`. */
+  replaceCrl(dn: string, crlDerFile: string): void {
+    this.modify(
+      [
+        `dn: ${dn}`,
+        'changetype: modify',
+        'replace: certificateRevocationList;binary',
+        `certificateRevocationList;binary:< file://${crlDerFile}`,
+        '',
+      ].join('\n'),
+    );
+  }
+
   stop(): Promise<void> {
     return this.daemon.stop();
   }
