@@ -83,7 +83,13 @@ export interface ScriptedCa extends RunningCa {
   answers: ScriptedAnswer[];
   /** GetCACert answers garbage when set. */
   garbageCaCert: boolean;
+  /** Act through an RA (RFC 8894 2.1.1): GetCACert sends RA + CA, requests go to the RA, the RA signs replies. */
+  ra: boolean;
+  /** The GetCACaps answer. */
+  caps: string;
   readonly requests: number;
+  /** How the last PKIOperation came: POST with a body, or GET with a base64 message. */
+  readonly lastMethod?: string;
 }
 
 function printable(s: string): Uint8Array {
@@ -112,7 +118,18 @@ export async function startScriptedCa(dir: string, options: { ca?: { cert: Certi
   const caFile = join(dir, 'scripted-ca.pem');
   writeFileSync(caFile, certificateToPem(caCert));
   let serial = 100n;
-  const state = { answers: ['issue'] as ScriptedAnswer[], garbageCaCert: false, requests: 0 };
+  const state = { answers: ['issue'] as ScriptedAnswer[], garbageCaCert: false, ra: false, caps: 'POSTPKIOperation\nSHA-256\nDES3\n', requests: 0, lastMethod: undefined as string | undefined };
+  const raKey = nodeRsaKey(1024);
+  const raCert = buildCertificate({
+    subject: 'C=US, O=ssl3 scripted CA, CN=Scripted SCEP RA',
+    issuerCertificate: caCert,
+    signingKey: caKey,
+    publicKey: raKey,
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 30 * 86_400_000),
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+  });
+  const agent = () => (state.ra ? { key: raKey, certificate: raCert } : { key: caKey, certificate: caCert });
 
   const certRep = (body: Uint8Array): Uint8Array => {
     const req = parseSignedData(body);
@@ -124,7 +141,7 @@ export async function startScriptedCa(dir: string, options: { ca?: { cert: Certi
     const status = answer === 'issue' ? '0' : answer === 'pending' ? '3' : '2';
     let content: Uint8Array | undefined;
     if (answer === 'issue') {
-      const inner = openEnvelopedData(req.content!, { key: caKey, certificate: caCert });
+      const inner = openEnvelopedData(req.content!, agent());
       const type = utf8String(attr(OID.scepMessageType).value);
       // PKCSReq carries the request; CertPoll only names it, so the requester's own certificate stands in.
       const csr = type === '19' ? parseCertificationRequest(inner) : undefined;
@@ -144,7 +161,7 @@ export async function startScriptedCa(dir: string, options: { ca?: { cert: Certi
     }
     return buildSignedData({
       content,
-      signer: { key: caKey, certificate: caCert },
+      signer: agent(),
       attributes: [
         { oid: OID.scepTransactionId, values: [attr(OID.scepTransactionId).raw] },
         { oid: OID.scepMessageType, values: [printable('3')] },
@@ -162,16 +179,19 @@ export async function startScriptedCa(dir: string, options: { ca?: { cert: Certi
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const op = url.searchParams.get('operation');
-      if (op === 'GetCACaps') return res.end('POSTPKIOperation\nSHA-256\nDES3\n');
+      if (op === 'GetCACaps') return res.end(state.caps);
       if (op === 'GetCACert') {
-        res.setHeader('Content-Type', 'application/x-x509-ca-cert');
-        return res.end(state.garbageCaCert ? Buffer.from('<html>not a certificate</html>') : Buffer.from(caCert.raw));
+        if (state.garbageCaCert) return res.end(Buffer.from('<html>not a certificate</html>'));
+        res.setHeader('Content-Type', state.ra ? 'application/x-x509-ca-ra-cert' : 'application/x-x509-ca-cert');
+        return res.end(Buffer.from(state.ra ? certificatesOnly([raCert, caCert]) : caCert.raw));
       }
       if (op === 'PKIOperation') {
         state.requests++;
+        state.lastMethod = req.method;
         if (state.answers[0] === 'garbage') return res.end(Buffer.from('garbage, not CMS'));
+        const message = req.method === 'GET' ? Buffer.from(url.searchParams.get('message') ?? '', 'base64') : Buffer.concat(chunks);
         res.setHeader('Content-Type', 'application/x-pki-message');
-        return res.end(Buffer.from(certRep(new Uint8Array(Buffer.concat(chunks)))));
+        return res.end(Buffer.from(certRep(new Uint8Array(message))));
       }
       res.statusCode = 404;
       res.end();

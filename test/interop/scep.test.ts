@@ -150,6 +150,41 @@ describe('a CA that misbehaves', () => {
   });
   afterAll(() => scripted?.stop());
 
+  it('a CA behind an RA, without POSTPKIOperation: the RA certificate must be signed by the CA, requests go to the RA by GET, and 3DES/SHA-1 follow its caps', async () => {
+    scripted.ra = true;
+    scripted.caps = 'DES3\nSHA-1\n';
+    scripted.answers = ['issue'];
+    try {
+      const d = await device();
+      await d.type(...GUIDE_TRUSTPOINT(scripted.url), 'crypto key generate rsa modulus 1024');
+      const auth = await d.type('crypto ca authenticate CA-trust-local');
+      // The fingerprint shown is the CA's, not the RA's.
+      expect(auth.replace(/ /g, '')).toContain(`FingerprintSHA1:${fingerprint(scripted.caCert, 'sha1').replace(/:/g, '')}`);
+      await d.type('yes');
+      expect(await d.type(...ENROLL('x'))).toContain('%PKI-6-CERTRET');
+      expect(scripted.lastMethod).toBe('GET');
+      const stored = d.router.keys.certificates.filter((c) => c.trustpoint === 'CA-trust-local');
+      expect(stored.filter((c) => c.usage === 'ca').map((c) => c.certificate.raw)).toEqual([scripted.caCert.raw]);
+      expect(stored.map((c) => c.usage).sort()).toEqual(['ca', 'general']);
+      await d.router.close();
+    } finally {
+      scripted.ra = false;
+      scripted.caps = 'POSTPKIOperation\nSHA-256\nDES3\n';
+    }
+  });
+
+  it('no crypto ca trustpoint removes the trustpoint, its certificates and the servers\' references to it', async () => {
+    const d = await device();
+    scripted.answers = ['issue'];
+    await d.type(...GUIDE_TRUSTPOINT(scripted.url), 'crypto key generate rsa modulus 1024', 'crypto ca authenticate CA-trust-local', 'yes');
+    expect(await d.type(...ENROLL('x'))).toContain('%PKI-6-CERTRET');
+    await d.type('ip http secure-trustpoint CA-trust-local', 'ip http client secure-trustpoint CA-trust-local', 'no crypto ca trustpoint CA-trust-local');
+    expect(d.router.keys.certificates.filter((c) => c.trustpoint === 'CA-trust-local')).toHaveLength(0);
+    const text = renderConfig(d.router.config, d.router.keys);
+    expect(text).not.toContain('CA-trust-local');
+    await d.router.close();
+  });
+
   it('a CA that is down: one line, nothing stored', async () => {
     const d = await device();
     await d.type(...GUIDE_TRUSTPOINT(`http://127.0.0.1:${await freePort()}/scep`));
