@@ -24,7 +24,10 @@ const server = createServer(
     // server would fetch CRLs from the certificates' distribution points; here it is given.
     revocation: { mode: 'required', crls: file('crl.pem') },
   },
-  (socket) => socket.end(`welcome, ${String(socket.getPeerCertificate().subject?.CN)}\n`),
+  (socket) => {
+    const peer = socket.getPeerCertificate();
+    socket.end(`welcome, ${'subject' in peer ? peer.subject.CN : 'nobody'}\n`);
+  },
 );
 server.on('tlsClientError', (err: Error) => console.log(`server refused a client: ${err.message}`));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,8 +42,8 @@ function tryClient(name: string): Promise<void> {
       process.stdout.write(`${name}: ${reply}`);
       resolve();
     });
-    socket.on('error', (err: Error & { alert?: string }) => {
-      console.log(`${name}: refused (${err.message})`);
+    socket.on('error', (err: Error & { code?: string }) => {
+      console.log(`${name}: refused, ${err.code}: ${err.message}`);
       resolve();
     });
   });
