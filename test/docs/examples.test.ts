@@ -1,0 +1,137 @@
+/**
+ * Every file in examples/ runs as a reader would run it, and says what docs/ says it says:
+ * the TypeScript ones with tsx (which maps the package name to src/, as tsconfig.json's paths
+ * do), the shell ones with bash and the `ssl3` command from src/. The examples that need an
+ * outside program (openssl for the CA, scepserver, tshark) skip without it, or fail under
+ * SSL3_REQUIRE_PEERS=1.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findPeer } from '../helpers/peers.js';
+import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
+import { freePort } from '../interop/nss-helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** The `ssl3` command the shell examples call (their SSL3 variable): the CLI from src/. */
+const SSL3 = `${TSX} ${join(ROOT, 'src', 'cli', 'main.ts')}`;
+
+afterAll(() => removeTempDirs());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(program: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(program, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const example = (name: string, ...args: string[]) => run(TSX, [join(ROOT, 'examples', name), ...args]);
+
+// They are independent (own directories, free ports) and mostly wait on child processes: run them at once.
+describe.concurrent('examples/', { timeout: 150_000 }, () => {
+  describe('the TypeScript examples', () => {
+    it('https.ts: an HTTPS server and a pinned client over SSL 3.0', async () => {
+      const r = await example('https.ts');
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('200 hello over SSLv3 with RC4-SHA\n');
+    });
+
+    it('sockets.ts: a validated connection, then one that resumes its session', async () => {
+      const r = await example('sockets.ts');
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(
+        'SSLv3 AES128-SHA, server device.example, resumed false\necho: hello\n' + 'SSLv3 AES128-SHA, server device.example, resumed true\necho: hello\n',
+      );
+    });
+
+    it('policy.ts: Basic authentication and the access log', async () => {
+      const r = await example('policy.ts');
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(
+        [
+          'log: GET / 401 aes-256-cbc-sha user=-',
+          'without credentials: 401',
+          'log: GET / 200 aes-256-cbc-sha user=admin',
+          'as admin: 200',
+          'connections accepted 2, denied 0; requests 2',
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('engine.ts: two Connections in memory, traced', async () => {
+      const r = await example('engine.ts');
+      expect(r.stderr).toBe('');
+      const lines = r.stdout.split('\n');
+      // The trace starts with our ClientHello and shows the server's flight and both Finished.
+      expect(lines[0]).toBe('>>   client_hello, 43 bytes');
+      for (const message of ['<<   server_hello, 45 bytes', '<<   certificate, ', '<<   server_hello_done, 0 bytes', '>>   client_key_exchange, 128 bytes', '>>   finished, 36 bytes', '<<   finished, 36 bytes']) {
+        expect(lines.some((l) => l.startsWith(message)), message).toBe(true);
+      }
+      expect(lines.slice(-8)).toEqual([
+        'handshake done: SSL_RSA_WITH_RC4_128_MD5',
+        '>> record application_data, 13 bytes (encrypted)',
+        '<< record application_data, 23 bytes (encrypted)',
+        'you said: hello, engine',
+        '>> record alert, 2 bytes (encrypted)',
+        '<< record alert, 2 bytes (encrypted)',
+        'closed cleanly',
+        '',
+      ]);
+    });
+  });
+
+  const openssl = findPeer('openssl', 'openssl');
+
+  describe.skipIf(!openssl)('the revocation example (a CA made by openssl ca)', () => {
+    it('make-ca.sh, then revocation.ts: alice is let in, mallory is refused as revoked', async () => {
+      const dir = join(tempDir('example-ca'), 'demo-ca');
+      const made = await run('bash', [join(ROOT, 'examples', 'make-ca.sh'), dir]);
+      expect(made.stderr).toBe('');
+      expect(made.stdout).toBe(`made ${dir}: ca.pem, localhost.pem (server), alice.pem, mallory.pem (revoked), crl.pem\n`);
+      const r = await example('revocation.ts', dir);
+      expect(r.stderr).toBe('');
+      const lines = r.stdout.trim().split('\n');
+      expect(lines[0]).toBe('alice: welcome, alice');
+      expect(lines).toContain('mallory: refused, ERR_SSL_PEER_ALERT: peer sent fatal alert certificate_revoked');
+      expect(lines.some((l) => /^server refused a client: client certificate rejected: certificate 'mallory' .* was revoked on .*, reason keyCompromise/.test(l))).toBe(true);
+    });
+  });
+
+  const scepserver = findPeer('scepserver', 'scep');
+
+  describe.skipIf(!scepserver)('the SCEP example (micromdm scepserver)', () => {
+    it('scep-enroll.sh: ssl3 enroll gets a certificate for a new key, and ssl3 x509 shows it', async () => {
+      const dir = join(tempDir('example-scep'), 'enrolled');
+      const r = await run('bash', [join(ROOT, 'examples', 'scep-enroll.sh'), dir], { env: { SSL3, PORT: String(await freePort()) } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^CA certificate accepted: SHA-256 /m);
+      expect(r.stdout).toMatch(/^wrote the certificate \(serial [0-9A-F]+, SHA-256 [0-9A-F:]+\) to device\.pem/m);
+      expect(r.stdout).toContain('DNS:device.example, IP Address:127.0.0.1');
+      expect(readFileSync(join(dir, 'ca.pem'), 'utf8')).toBe(readFileSync(join(dir, 'depot', 'ca.pem'), 'utf8'));
+    });
+  });
+
+  const tshark = findPeer('tshark', 'tshark');
+
+  describe.skipIf(!tshark)('the Wireshark example (tshark)', () => {
+    it('wireshark.sh: tshark decrypts the capture ssl3 get wrote, with its key log', async () => {
+      const dir = join(tempDir('example-tshark'), 'capture');
+      const r = await run('bash', [join(ROOT, 'examples', 'wireshark.sh'), dir], { env: { SSL3, PORT: String(await freePort()) } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/ HTTP \d+ GET \/ HTTP\/1\.1/);
+      expect(r.stdout).toMatch(/ HTTP \d+ HTTP\/1\.1 200 OK/);
+      expect(r.stdout).toContain('0x0300\t200\ttext/html; charset=utf-8\n');
+      expect(readFileSync(join(dir, 'keys.txt'), 'utf8')).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$/);
+    });
+  });
+});
