@@ -58,6 +58,10 @@ describe('links and paths', () => {
     expect(paths.filter((p) => !existsSync(join(ROOT, p)))).toEqual([]);
   });
 
+  it.each(MARKDOWN.map((f) => [f]))('%s sends no reader outside the repository (../shared/ and the like)', (file) => {
+    expect(read(file)).not.toMatch(/\.\.\/shared\/|DESIGN\.md|CONFIG\.md|PEERS\.md/);
+  });
+
   it('the link checker sees links (one that finds none would pass everything)', () => {
     expect(links('[a](docs/x.md) [b](https://example.com/) [c](#top) [d](../y.ts#L3)')).toEqual(['docs/x.md', '../y.ts']);
     expect(statSync(join(ROOT, 'docs', 'architecture.md')).isFile()).toBe(true);
