@@ -5,37 +5,30 @@
  * outside program (openssl for the CA, scepserver, tshark) skip without it, or fail under
  * SSL3_REQUIRE_PEERS=1.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectExampleOutput, SELF_CONTAINED_EXAMPLES } from '../helpers/examples.js';
 import { findPeer } from '../helpers/peers.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
-import { freePort } from '../interop/nss-helpers.js';
+import { freePort, run } from '../interop/nss-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 /** The `ssl3` command the shell examples call (their SSL3 variable): the CLI from src/. */
 const SSL3 = `${TSX} ${join(ROOT, 'src', 'cli', 'main.ts')}`;
+const TIMEOUT_MS = 120_000;
 
 afterAll(() => removeTempDirs());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const example = (name: string, ...args: string[]) => run(TSX, [join(ROOT, 'examples', name), ...args], { cwd: ROOT, timeoutMs: TIMEOUT_MS });
 
-function run(program: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(program, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+/** Runs the shell example NAME with bash, its output going to DIR under a new temporary directory, SSL3 from src/ and a free PORT. */
+async function runScript(name: string, dir: string) {
+  const out = join(tempDir(`example-${dir}`), dir);
+  const env = { ...process.env, SSL3, PORT: String(await freePort()) };
+  return { dir: out, ...(await run('bash', [join(ROOT, 'examples', name), out], { cwd: ROOT, env, timeoutMs: TIMEOUT_MS })) };
 }
-
-const example = (name: string, ...args: string[]) => run(TSX, [join(ROOT, 'examples', name), ...args]);
 
 // They are independent (own directories, free ports) and mostly wait on child processes: run them at once.
 describe.concurrent('examples/', { timeout: 150_000 }, () => {
@@ -51,8 +44,7 @@ describe.concurrent('examples/', { timeout: 150_000 }, () => {
 
   describe.skipIf(!openssl)('the revocation example (a CA made by openssl ca)', () => {
     it('make-ca.sh, then revocation.ts: alice is let in, mallory is refused as revoked', async () => {
-      const dir = join(tempDir('example-ca'), 'demo-ca');
-      const made = await run('bash', [join(ROOT, 'examples', 'make-ca.sh'), dir]);
+      const { dir, ...made } = await runScript('make-ca.sh', 'demo-ca');
       expect(made.stderr).toBe('');
       expect(made.stdout).toBe(`made ${dir}: ca.pem, localhost.pem (server), alice.pem, mallory.pem (revoked), crl.pem\n`);
       const r = await example('revocation.ts', dir);
@@ -68,8 +60,7 @@ describe.concurrent('examples/', { timeout: 150_000 }, () => {
 
   describe.skipIf(!scepserver)('the SCEP example (micromdm scepserver)', () => {
     it('scep-enroll.sh: ssl3 enroll gets a certificate for a new key, and ssl3 x509 shows it', async () => {
-      const dir = join(tempDir('example-scep'), 'enrolled');
-      const r = await run('bash', [join(ROOT, 'examples', 'scep-enroll.sh'), dir], { env: { SSL3, PORT: String(await freePort()) } });
+      const { dir, ...r } = await runScript('scep-enroll.sh', 'enrolled');
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/^CA certificate accepted: SHA-256 /m);
       expect(r.stdout).toMatch(/^wrote the certificate \(serial [0-9A-F]+, SHA-256 [0-9A-F:]+\) to device\.pem/m);
@@ -82,8 +73,7 @@ describe.concurrent('examples/', { timeout: 150_000 }, () => {
 
   describe.skipIf(!tshark)('the Wireshark example (tshark)', () => {
     it('wireshark.sh: tshark decrypts the capture ssl3 get wrote, with its key log', async () => {
-      const dir = join(tempDir('example-tshark'), 'capture');
-      const r = await run('bash', [join(ROOT, 'examples', 'wireshark.sh'), dir], { env: { SSL3, PORT: String(await freePort()) } });
+      const { dir, ...r } = await runScript('wireshark.sh', 'capture');
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/ HTTP \d+ GET \/ HTTP\/1\.1/);
       expect(r.stdout).toMatch(/ HTTP \d+ HTTP\/1\.1 200 OK/);

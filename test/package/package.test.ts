@@ -6,13 +6,13 @@
  * with `strict` on that imports every entry of the package's `exports` and compiles and runs
  * the package's own examples. The tarball must carry what the README and docs link to.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExampleOutput, SELF_CONTAINED_EXAMPLES } from '../helpers/examples.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
-import { freePort } from '../interop/nss-helpers.js';
+import { freePort, run } from '../interop/nss-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -28,19 +28,8 @@ const versionOf = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_mod
 /** The environment without the npm_* variables of an `npm test` around us, so the inner npm runs as a user's would. */
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(program: string, args: string[], cwd: string, timeoutMs = 180_000): Promise<Run> {
-  return new Promise((resolveRun) => {
-    execFile(program, args, { cwd, env: cleanEnv, timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      resolveRun({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** Runs a program in `cwd` as a user's shell would (no npm_* variables), for at most three minutes. */
+const inDir = (program: string, args: string[], cwd: string) => run(program, args, { cwd, env: cleanEnv, timeoutMs: 180_000 });
 
 let work: string;
 let tarball: string;
@@ -51,7 +40,7 @@ let packedFiles: string[];
 
 beforeAll(async () => {
   work = tempDir('package');
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
+  const packed = await inDir('npm', ['pack', '--json', '--pack-destination', work], ROOT);
   expect(packed.code, packed.stderr).toBe(0);
   const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
   tarball = join(work, info.filename);
@@ -60,7 +49,7 @@ beforeAll(async () => {
   consumer = join(work, 'consumer');
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  const install = await run(
+  const install = await inDir(
     'npm',
     ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`],
     consumer,
@@ -110,10 +99,10 @@ describe('the tarball', () => {
 
 describe('the ssl3 command of the installed package', () => {
   it('npx ssl3 help lists the commands; --version is package.json\'s', async () => {
-    const help = await run('npx', ['--no-install', 'ssl3', 'help'], consumer);
+    const help = await inDir('npx', ['--no-install', 'ssl3', 'help'], consumer);
     expect(help.code, help.stderr).toBe(0);
     for (const command of ['serve', 'get', 'connect', 'bridge', 'console', 'enroll', 'keygen', 'selfsign', 'x509']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
-    const version = await run('npx', ['--no-install', 'ssl3', '--version'], consumer);
+    const version = await inDir('npx', ['--no-install', 'ssl3', '--version'], consumer);
     expect(version.stdout).toBe(`ssl3 ${manifest.version}\n`);
   });
 
@@ -129,8 +118,8 @@ describe('the ssl3 command of the installed package', () => {
 
   it('ssl3 serve and ssl3 get complete a handshake and a request', async () => {
     const bin = join(consumer, 'node_modules', '.bin', 'ssl3');
-    expect((await run(bin, ['keygen', '--bits', '1024', '--out', 'server.key'], consumer)).code).toBe(0);
-    expect((await run(bin, ['selfsign', '--key', 'server.key', '--host', 'localhost', '--ip', '127.0.0.1', '--out', 'server.pem'], consumer)).code).toBe(0);
+    expect((await inDir(bin, ['keygen', '--bits', '1024', '--out', 'server.key'], consumer)).code).toBe(0);
+    expect((await inDir(bin, ['selfsign', '--key', 'server.key', '--host', 'localhost', '--ip', '127.0.0.1', '--out', 'server.pem'], consumer)).code).toBe(0);
     const port = await freePort();
     const server: ChildProcess = spawn(bin, ['serve', '--port', String(port), '--bind', '127.0.0.1', '--key', 'server.key', '--cert', 'server.pem'], { cwd: consumer, env: cleanEnv });
     try {
@@ -144,7 +133,7 @@ describe('the ssl3 command of the installed package', () => {
       });
       const fp = /certificate SHA-256 ([0-9A-F:]+)/.exec(line)?.[1];
       expect(fp, line).toBeDefined();
-      const get = await run(bin, ['get', '--pin', fp!, `https://127.0.0.1:${port}/`], consumer);
+      const get = await inDir(bin, ['get', '--pin', fp!, `https://127.0.0.1:${port}/`], consumer);
       expect(get.code, get.stderr).toBe(0);
       // The status page names what was negotiated.
       expect(get.stdout).toContain('SSLv3');
@@ -191,15 +180,15 @@ console.log(\`\${pkg.name} \${pkg.version} \${suite.opensslName} \${policy.count
         include: ['src'],
       }),
     );
-    const tsc = await run(join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.'], consumer);
+    const tsc = await inDir(join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.'], consumer);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
 
-    const consumed = await run(process.execPath, [join(consumer, 'out', 'consumer.js')], consumer);
+    const consumed = await inDir(process.execPath, [join(consumer, 'out', 'consumer.js')], consumer);
     expect(consumed.stderr).toBe('');
     expect(consumed.stdout).toBe(`${manifest.name} ${manifest.version} DES-CBC3-SHA 0 3\n`);
     for (const name of SELF_CONTAINED_EXAMPLES) {
-      const r = await run(process.execPath, [join(consumer, 'out', `${name}.js`)], consumer);
+      const r = await inDir(process.execPath, [join(consumer, 'out', `${name}.js`)], consumer);
       expect(r.stderr, name).toBe('');
       expectExampleOutput(name, r.stdout);
     }
