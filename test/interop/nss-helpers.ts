@@ -70,9 +70,13 @@ export interface RunResult {
 }
 
 /** Runs a program to completion (stdin = input, then EOF); kills it after timeoutMs. Never rejects. */
-export function run(file: string, args: readonly string[], options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  file: string,
+  args: readonly string[],
+  options: { input?: string | Buffer; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = track(spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const child = track(spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, env: options.env }));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
