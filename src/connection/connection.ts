@@ -9,6 +9,13 @@
  * Every failure inside receive() ends as one fatal alert from the SSL 3.0 set and a closed
  * connection; receive() itself never throws.
  *
+ * Output is pulled, as rustls' write_tls: the records each call produces wait in a queue until
+ * the caller takes them with takeOutput(), after start(), receive(), write(), close(),
+ * renegotiate() or abort(), and when the outputReady event says an asynchronous step produced
+ * some. So a whole flight is one buffer, nothing calls back into the caller's transport while
+ * the engine is half-way through a step, and a caller (the socket, a test, a harness) may hold,
+ * inspect or rewrite what is sent before it sends it.
+ *
  * Renegotiation: a server refuses every client-initiated renegotiation unless
  * allowRenegotiation is set (`ssl3 serve --allow-renegotiation`). That is stricter than
  * OpenSSL 1.0.2, which accepts a secure (RFC 5746) renegotiation by default and refuses only
@@ -54,8 +61,11 @@ import type { CipherSuite } from '../ciphers/suites.js';
 export type Role = 'client' | 'server';
 
 export interface ConnectionEvents {
-  /** Bytes for the network. */
-  write?(bytes: Uint8Array): void;
+  /**
+   * Records are waiting in the output queue although no call of the caller's produced them:
+   * an asynchronous handshake step (HandshakeHost.waitFor) settled. Call takeOutput().
+   */
+  outputReady?(): void;
   /** Application data from the peer. */
   data?(bytes: Uint8Array): void;
   /** A handshake completed (the first one, and any renegotiation). */
@@ -136,12 +146,15 @@ export class Connection {
   private pendingRead?: RecordProtection;
   private pendingWrite?: RecordProtection;
   private readonly reassembler = new HandshakeReassembler();
+  /** Sealed records not yet taken by the caller (takeOutput). */
+  private output: Uint8Array[] = [];
   private handshake?: ClientHandshake | ServerHandshake;
   private transcript = new Transcript();
   /** Records in a row that moved nothing forward: empty ones, and ignored warnings or HelloRequests. */
   private emptyRecords = 0;
   private ignoredMessages = 0;
-  private busy = false;
+  /** Input is being processed: a receive() from inside one of our own events only queues its bytes. */
+  private processing = false;
   /** A handshake step is running asynchronously (waitFor): no input is processed until it settles. */
   private waiting = false;
   private sentCloseNotify = false;
@@ -184,11 +197,34 @@ export class Connection {
     return this.result;
   }
 
+  /**
+   * The records produced since the last call, as one buffer in the order they were sealed
+   * (empty when there are none). The caller writes it to the transport as it is.
+   */
+  takeOutput(): Uint8Array {
+    const out = this.output;
+    if (out.length === 0) return new Uint8Array(0);
+    this.output = [];
+    if (out.length === 1) return out[0];
+    const all = new Uint8Array(out.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    for (const r of out) {
+      all.set(r, at);
+      at += r.length;
+    }
+    return all;
+  }
+
+  /** Whether takeOutput() has anything. */
+  get wantsWrite(): boolean {
+    return this.output.length > 0;
+  }
+
   /** Starts the handshake: a client sends its ClientHello; a server waits for one. */
   start(): void {
     if (this.phase !== 'idle') return;
     this.phase = 'handshaking';
-    this.guard(() => this.beginHandshake());
+    this.run(() => this.beginHandshake());
   }
 
   /** Feeds bytes from the network. Never throws: failures end the connection with an alert. */
@@ -268,7 +304,7 @@ export class Connection {
   renegotiate(): void {
     if (this.role !== 'client') throw new Ssl3Error('NOT_CLIENT', 'only a client initiates renegotiation here');
     if (this.phase !== 'open') throw new Ssl3Error('NOT_OPEN', 'renegotiation needs an open connection');
-    this.guard(() => {
+    this.run(() => {
       this.phase = 'handshaking';
       this.beginHandshake();
     });
@@ -282,17 +318,16 @@ export class Connection {
   // --- internals --------------------------------------------------------------------------
 
   /**
-   * Runs engine work, turning any failure into a fatal alert. Our own callbacks may feed us
-   * bytes synchronously (a peer in the same process answering at once); such re-entrant input
-   * is only buffered, and processed here once the current step is complete, so a handshake
-   * never sees a message before it finished reacting to the previous one.
+   * Runs engine work, then processes the input it can, turning any failure into a fatal
+   * alert. The handshake sees a message only after it finished reacting to the previous one:
+   * input arriving meanwhile (from inside one of our events) is only buffered, and taken here.
    */
-  private guard(fn: () => void): void {
-    if (this.busy) {
+  private run(fn: () => void): void {
+    if (this.processing) {
       fn();
       return;
     }
-    this.busy = true;
+    this.processing = true;
     try {
       fn();
       while (this.phase !== 'closed' && !this.waiting) {
@@ -304,12 +339,12 @@ export class Connection {
     } catch (e) {
       this.fail(e);
     } finally {
-      this.busy = false;
+      this.processing = false;
     }
   }
 
   private drain(): void {
-    if (!this.busy) this.guard(() => {});
+    if (!this.processing) this.run(() => {});
   }
 
   private fail(e: unknown): void {
@@ -401,7 +436,7 @@ export class Connection {
     };
   }
 
-  /** HandshakeHost.waitFor: hold input until `step` settles, then continue inside guard(). */
+  /** HandshakeHost.waitFor: hold input until `step` settles, then continue inside run(). */
   private waitFor<T>(step: PromiseLike<T>, then: (value: T) => void): void {
     if (this.waiting) throw new Ssl3Error('BUSY', 'a handshake step started while another was still running');
     this.waiting = true;
@@ -409,10 +444,11 @@ export class Connection {
       // Closed meanwhile (the peer left, the application aborted, a timeout): nothing to continue.
       if (this.phase === 'closed') return;
       this.waiting = false;
-      this.guard(() => {
+      this.run(() => {
         continuation();
         this.deliverHandshakeMessages();
       });
+      if (this.output.length) this.events.outputReady?.();
     };
     // Promise.resolve: even a thenable that answers at once resumes in a later microtask,
     // never inside the step that is still running.
@@ -437,7 +473,7 @@ export class Connection {
 
   private sendRecord(type: number, fragment: Uint8Array): void {
     this.events.trace?.({ kind: 'record', direction: 'out', type, length: fragment.length, encrypted: this.writeRecord.active });
-    this.events.write?.(this.writeRecord.seal(type, this.version, fragment));
+    this.output.push(this.writeRecord.seal(type, this.version, fragment));
   }
 
   private sendAlert(level: number, name: AlertName): void {

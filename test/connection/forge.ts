@@ -34,7 +34,7 @@ import { Transcript, keyBlock, masterSecret, type KeyBlock } from '../../src/han
 import { publicKeyOf, rsaEncryptPkcs1 } from '../../src/pki/rsa.js';
 import { concatBytes, fromHex } from '../../src/util/bytes.js';
 import { systemRandom } from '../../src/util/random.js';
-import { identity, type Side } from './pair.js';
+import { identity, pumpOutput, type Side } from './pair.js';
 
 /** The alert codes SSL 3.0 defines (RFC 6101 section 5.4.2). */
 export const SSL3_ALERT_CODES: readonly number[] = Object.values(ALERTS);
@@ -43,7 +43,7 @@ export const SSL3_ALERT_CODES: readonly number[] = Object.values(ALERTS);
 
 export interface Endpoint {
   conn: Connection;
-  /** Every record the connection wrote, in order (one write event is one record). */
+  /** Every record the connection wrote, in order. */
   out: Uint8Array[];
   data: Uint8Array[];
   secure: HandshakeResult[];
@@ -58,14 +58,16 @@ export function endpoint(role: 'client' | 'server', options: Partial<ConnectionO
   const base: ConnectionOptions =
     role === 'server' ? { suites: DEFAULT_SUITES, certificateChain: [id.cert], privateKey: id.key } : { suites: DEFAULT_SUITES };
   const ep = { out: [], data: [], secure: [], alerts: [], keylog: [] } as unknown as Endpoint;
+  let take = () => {};
   ep.conn = new Connection(role, { ...base, ...options }, {
-    write: (b) => ep.out.push(b),
+    outputReady: () => take(),
     data: (d) => ep.data.push(d),
     secure: (r) => ep.secure.push(r),
     close: (info) => (ep.closed = info),
     alert: (a) => ep.alerts.push(a),
     keylog: (l) => ep.keylog.push(l),
   });
+  take = pumpOutput(ep.conn, (b) => ep.out.push(b));
   ep.conn.start();
   return ep;
 }
