@@ -45,16 +45,15 @@
  */
 import { systemRandom } from '../util/random.js';
 import { toHex } from '../util/bytes.js';
-import { DecodeError } from '../util/codec.js';
 import { Ssl3Error } from '../util/errors.js';
-import { AlertLevel, ALERTS, PeerAlertError, SslAlertError, alertName, type AlertName } from '../record/alerts.js';
+import { AlertLevel, ALERTS, PeerAlertError, SslAlertError, SslError, alertName, type AlertName, type FailureKind } from '../record/alerts.js';
 import { ContentType, SSL3_VERSION, contentTypeName } from '../record/content-types.js';
 import { RecordReader, fragments, type Record as SslRecord } from '../record/record-framer.js';
 import { RecordProtection } from '../record/record-protection.js';
 import { ClientHandshake } from '../handshake/client.js';
 import { ServerHandshake } from '../handshake/server.js';
 import type { HandshakeHost, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
-import { HandshakeReassembler, HandshakeType, encodeHandshake, handshakeTypeName } from '../handshake/messages.js';
+import { HandshakeReassembler, HandshakeType, decodingPeerMessages, encodeHandshake, handshakeTypeName } from '../handshake/messages.js';
 import { Transcript, keyBlock, type KeyBlock } from '../handshake/ssl3-prf.js';
 import type { CipherSuite } from '../ciphers/suites.js';
 
@@ -97,7 +96,7 @@ export interface ConnectionEvents {
 export interface CloseInfo {
   readonly clean: boolean;
   readonly truncated: boolean;
-  readonly error?: Ssl3Error;
+  readonly error?: SslError;
 }
 
 export type TraceEvent =
@@ -234,7 +233,7 @@ export class Connection {
     if (bytes.length) this.heardFromPeer = true;
     this.reader.push(bytes);
     if (this.waiting && this.reader.buffered > MAX_HELD_INPUT) {
-      this.fail(new SslAlertError('unexpected_message', `peer sent more than ${MAX_HELD_INPUT} bytes while the handshake was waiting`));
+      this.fail(new SslAlertError('FLOOD', `peer sent more than ${MAX_HELD_INPUT} bytes while the handshake was waiting`));
       return;
     }
     this.drain();
@@ -290,8 +289,8 @@ export class Connection {
       this.finish({ clean: false, truncated: true });
     } else {
       const error = this.heardFromPeer
-        ? new Ssl3Error('CLOSED_IN_HANDSHAKE', 'connection closed by the peer during the handshake')
-        : new Ssl3Error('CLOSED_BEFORE_ANSWER', 'connection closed by the peer before it sent anything');
+        ? new SslError('CLOSED_IN_HANDSHAKE', 'connection closed by the peer during the handshake')
+        : new SslError('CLOSED_BEFORE_ANSWER', 'connection closed by the peer before it sent anything');
       this.finish({ clean: false, truncated: false, error });
     }
   }
@@ -310,9 +309,9 @@ export class Connection {
     });
   }
 
-  /** Aborts with a fatal alert of our choosing (also the test harness's way to misbehave). */
-  abort(alert: AlertName, reason: string): void {
-    this.fail(new SslAlertError(alert, reason));
+  /** Aborts with the fatal alert of a failure kind of our choosing (also the test harness's way to misbehave). */
+  abort(kind: FailureKind, reason: string): void {
+    this.fail(new SslAlertError(kind, reason));
   }
 
   // --- internals --------------------------------------------------------------------------
@@ -347,32 +346,14 @@ export class Connection {
     if (!this.processing) this.run(() => {});
   }
 
+  /** Ends the connection for `e`: an SslError as it is, anything else as our INTERNAL_ERROR. */
   private fail(e: unknown): void {
     if (this.phase === 'closed') return;
-    let err: Ssl3Error;
-    let alert: AlertName | undefined;
-    if (e instanceof SslAlertError) {
-      err = e;
-      alert = e.alert;
-    } else if (e instanceof PeerAlertError) {
-      err = e; // the peer already ended it; no alert back
-    } else if (e instanceof DecodeError) {
-      err = new SslAlertError('decode_error', e.message);
-      alert = 'handshake_failure';
-    } else if (e instanceof Ssl3Error && e.name === 'DerError') {
-      err = new SslAlertError('bad_certificate', `certificate could not be parsed: ${e.message}`);
-      alert = 'bad_certificate';
-    } else if (e instanceof Ssl3Error && e.name === 'X509Error') {
-      err = new SslAlertError('bad_certificate', `certificate could not be parsed: ${e.message}`);
-      alert = 'bad_certificate';
-    } else {
-      const message = e instanceof Error ? e.message : String(e);
-      err = new SslAlertError('internal_error', `internal error: ${message}`);
-      alert = 'handshake_failure';
-    }
-    if (alert) {
+    const err = e instanceof SslError ? e : new SslAlertError('INTERNAL_ERROR', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    // A peer's fatal alert already ended it: no alert back.
+    if (err instanceof SslAlertError) {
       try {
-        this.sendAlert(AlertLevel.fatal, alert);
+        this.sendAlert(AlertLevel.fatal, err.alert);
       } catch {
         // Sealing the alert itself failed (sequence exhausted): close without it.
       }
@@ -419,7 +400,7 @@ export class Connection {
         this.sendRecord(ContentType.handshake, raw);
       },
       sendChangeCipherSpec: () => {
-        if (!this.pendingWrite) throw new SslAlertError('internal_error', 'ChangeCipherSpec without pending keys');
+        if (!this.pendingWrite) throw new SslAlertError('INTERNAL_ERROR', 'ChangeCipherSpec without pending keys');
         this.sendRecord(ContentType.change_cipher_spec, Uint8Array.of(1));
         this.writeRecord = this.pendingWrite;
         this.pendingWrite = undefined;
@@ -483,24 +464,24 @@ export class Connection {
 
   private onV2ClientHello(message: Uint8Array): void {
     const hs = this.handshake;
-    if (!(hs instanceof ServerHandshake)) throw new SslAlertError('unexpected_message', 'SSLv2 ClientHello on a client connection');
+    if (!(hs instanceof ServerHandshake)) throw new SslAlertError('UNEXPECTED_MESSAGE', 'SSLv2 ClientHello on a client connection');
     this.events.trace?.({ kind: 'handshake', direction: 'in', type: HandshakeType.client_hello, name: 'client_hello (SSLv2 format)', length: message.length, body: message });
-    hs.onV2ClientHello(message);
+    decodingPeerMessages(() => hs.onV2ClientHello(message));
   }
 
   private onRecord(rec: SslRecord): void {
     // After the first handshake fixed the version, every record must carry 3.0.
     if (this.result && rec.version !== SSL3_VERSION) {
-      throw new SslAlertError('protocol_version', `record version ${rec.version >> 8}.${rec.version & 0xff} after SSL 3.0 was negotiated`);
+      throw new SslAlertError('RECORD_VERSION', `record version ${rec.version >> 8}.${rec.version & 0xff} after SSL 3.0 was negotiated`);
     }
     const fragment = this.readRecord.open(rec.type, rec.body);
     this.events.trace?.({ kind: 'record', direction: 'in', type: rec.type, length: fragment.length, encrypted: this.readRecord.active });
-    if (fragment.length > 1 << 14) throw new SslAlertError('record_overflow', `plaintext fragment of ${fragment.length} bytes`);
+    if (fragment.length > 1 << 14) throw new SslAlertError('RECORD_OVERFLOW', `plaintext fragment of ${fragment.length} bytes`);
     if (fragment.length === 0) {
       // Empty records are legal for application data (some stacks send them to defeat
       // chosen-plaintext attacks); elsewhere, and in bulk, they are a denial of service.
       if (rec.type !== ContentType.application_data || ++this.emptyRecords > (this.options.maxEmptyRecords ?? 32)) {
-        throw new SslAlertError('unexpected_message', `empty ${contentTypeName(rec.type)} record`);
+        throw new SslAlertError('EMPTY_RECORD', `empty ${contentTypeName(rec.type)} record`);
       }
       return;
     }
@@ -542,28 +523,29 @@ export class Connection {
         continue;
       }
       this.progressed();
-      this.handshake!.onMessage(msg);
+      const hs = this.handshake!;
+      decodingPeerMessages(() => hs.onMessage(msg));
     }
   }
 
   /** A handshake message on an open connection: renegotiation. */
   private onHandshakeWhileOpen(type: number): void {
     if (this.role === 'server') {
-      if (type !== HandshakeType.client_hello) throw new SslAlertError('unexpected_message', `${handshakeTypeName(type)} on an open connection`);
-      if (!this.options.allowRenegotiation) throw new SslAlertError('no_renegotiation', 'client renegotiation is disabled');
+      if (type !== HandshakeType.client_hello) throw new SslAlertError('UNEXPECTED_MESSAGE', `${handshakeTypeName(type)} on an open connection`);
+      if (!this.options.allowRenegotiation) throw new SslAlertError('RENEGOTIATION_REFUSED', 'client renegotiation is disabled');
       this.phase = 'handshaking';
       this.beginHandshake();
       return;
     }
-    if (type !== HandshakeType.hello_request) throw new SslAlertError('unexpected_message', `${handshakeTypeName(type)} on an open connection`);
+    if (type !== HandshakeType.hello_request) throw new SslAlertError('UNEXPECTED_MESSAGE', `${handshakeTypeName(type)} on an open connection`);
   }
 
   private onChangeCipherSpec(fragment: Uint8Array): void {
-    if (fragment.length !== 1 || fragment[0] !== 1) throw new SslAlertError('illegal_parameter', 'malformed ChangeCipherSpec');
-    if (this.phase !== 'handshaking' || !this.handshake) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec outside a handshake');
+    if (fragment.length !== 1 || fragment[0] !== 1) throw new SslAlertError('MALFORMED_CHANGE_CIPHER_SPEC', 'malformed ChangeCipherSpec');
+    if (this.phase !== 'handshaking' || !this.handshake) throw new SslAlertError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec outside a handshake');
     // A handshake message must not straddle the cipher change.
-    if (!this.reassembler.empty) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec inside a fragmented handshake message');
-    if (!this.pendingRead) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec before the key exchange');
+    if (!this.reassembler.empty) throw new SslAlertError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec inside a fragmented handshake message');
+    if (!this.pendingRead) throw new SslAlertError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec before the key exchange');
     this.handshake.onChangeCipherSpec();
     this.progressed();
     this.readRecord = this.pendingRead;
@@ -571,7 +553,7 @@ export class Connection {
   }
 
   private onAlert(fragment: Uint8Array): void {
-    if (fragment.length !== 2) throw new SslAlertError('illegal_parameter', `alert record of ${fragment.length} bytes`);
+    if (fragment.length !== 2) throw new SslAlertError('MALFORMED_ALERT', `alert record of ${fragment.length} bytes`);
     const [level, description] = fragment;
     this.events.alert?.({ direction: 'received', level, description, name: alertName(description) });
     if (description === ALERTS.close_notify) {
@@ -585,14 +567,14 @@ export class Connection {
       return;
     }
     if (level === AlertLevel.fatal) throw new PeerAlertError(level, description);
-    if (level !== AlertLevel.warning) throw new SslAlertError('illegal_parameter', `alert level ${level}`);
+    if (level !== AlertLevel.warning) throw new SslAlertError('MALFORMED_ALERT', `alert level ${level}`);
     if (this.handshake && !this.handshake.done && this.handshake.onWarningAlert(description)) return this.progressed();
     this.ignored(`warning alert ${alertName(description)}`);
   }
 
   private onApplicationData(fragment: Uint8Array): void {
     // Application data is legal once a handshake finished, also while a renegotiation runs.
-    if (!this.result) throw new SslAlertError('unexpected_message', 'application data before the handshake finished');
+    if (!this.result) throw new SslAlertError('UNEXPECTED_MESSAGE', 'application data before the handshake finished');
     this.progressed();
     this.events.data?.(fragment);
   }
@@ -613,7 +595,7 @@ export class Connection {
   private ignored(what: string): void {
     const max = this.options.maxIgnoredMessages ?? 4;
     if (++this.ignoredMessages > max) {
-      throw new SslAlertError('unexpected_message', `${this.ignoredMessages} warning alerts or HelloRequests in a row (at most ${max}), the last ${what}`);
+      throw new SslAlertError('FLOOD', `${this.ignoredMessages} warning alerts or HelloRequests in a row (at most ${max}), the last ${what}`);
     }
     this.events.trace?.({ kind: 'note', text: `ignoring ${what}` });
   }

@@ -19,7 +19,6 @@
 import type { CipherSuite } from '../ciphers/suites.js';
 import { PREMASTER_LENGTH, rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
 import type { RsaPublicKey } from '../pki/rsa-key.js';
-import { parseCertificate } from '../pki/x509.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
@@ -45,7 +44,7 @@ import {
   type ServerHello,
 } from './messages.js';
 import { masterSecret } from './ssl3-prf.js';
-import { usablePeerRsaKey } from './peer-key.js';
+import { parsePeerCertificate, usablePeerRsaKey } from './peer-key.js';
 import type { Session } from './session.js';
 
 interface Hello {
@@ -171,16 +170,16 @@ export class ClientHandshake {
   private onServerHello(clientRandom: Uint8Array, server: ServerHello): void {
     const { options } = this.host;
     if (server.version !== SSL3_VERSION) {
-      throw new SslAlertError('protocol_version', `server chose version ${server.version >> 8}.${server.version & 0xff}; only SSL 3.0 is offered`);
+      throw new SslAlertError('PROTOCOL_VERSION', `server chose version ${server.version >> 8}.${server.version & 0xff}; only SSL 3.0 is offered`);
     }
     const suite = options.suites.find((x) => x.id === server.cipherSuite);
-    if (!suite) throw new SslAlertError('illegal_parameter', `server chose cipher suite 0x${server.cipherSuite.toString(16).padStart(4, '0')}, which was not offered`);
-    if (server.compressionMethod !== 0) throw new SslAlertError('illegal_parameter', `server chose compression method ${server.compressionMethod}`);
+    if (!suite) throw new SslAlertError('BAD_SERVER_HELLO', `server chose cipher suite 0x${server.cipherSuite.toString(16).padStart(4, '0')}, which was not offered`);
+    if (server.compressionMethod !== 0) throw new SslAlertError('BAD_SERVER_HELLO', `server chose compression method ${server.compressionMethod}`);
     this.checkRenegotiationInfo(server);
     const h: Hello = { clientRandom, server, suite };
     const offered = options.session;
     if (offered && server.sessionId.length > 0 && bytesEqual(server.sessionId, offered.id)) {
-      if (offered.cipherSuite !== suite.id) throw new SslAlertError('illegal_parameter', 'server resumed the session with a different cipher suite');
+      if (offered.cipherSuite !== suite.id) throw new SslAlertError('BAD_SERVER_HELLO', 'server resumed the session with a different cipher suite');
       this.host.trace(`server resumes session ${toHex(offered.id)}`);
       this.host.setPendingKeys(suite, offered.masterSecret, clientRandom, server.random);
       this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain: offered.peerCertificates }, resumed: true };
@@ -195,30 +194,30 @@ export class ClientHandshake {
     const previous = this.host.previous;
     if (!previous) {
       if (info === undefined) return;
-      if (info.length !== 0) throw new SslAlertError('handshake_failure', 'renegotiation_info in the first ServerHello is not empty');
+      if (info.length !== 0) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info in the first ServerHello is not empty');
       this.secureRenegotiation = true;
       return;
     }
     if (!previous.secureRenegotiation) {
-      if (info !== undefined) throw new SslAlertError('handshake_failure', 'server sent renegotiation_info in a renegotiation of a connection that did not negotiate it');
+      if (info !== undefined) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'server sent renegotiation_info in a renegotiation of a connection that did not negotiate it');
       return;
     }
-    if (info === undefined) throw new SslAlertError('handshake_failure', 'server omitted renegotiation_info in a secure renegotiation');
+    if (info === undefined) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'server omitted renegotiation_info in a secure renegotiation');
     if (!ctBytesEqual(info, concatBytes(previous.clientVerifyData, previous.serverVerifyData))) {
-      throw new SslAlertError('handshake_failure', 'renegotiation_info does not match the previous Finished messages');
+      throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info does not match the previous Finished messages');
     }
     this.secureRenegotiation = true;
   }
 
   private onCertificate(h: Hello, chain: Uint8Array[]): void {
-    if (chain.length === 0) throw new SslAlertError('bad_certificate', 'server sent an empty certificate list');
-    const leaf = parseCertificate(chain[0]);
+    if (chain.length === 0) throw new SslAlertError('BAD_CERTIFICATE', 'server sent an empty certificate list');
+    const leaf = parsePeerCertificate(chain[0], 'server');
     // Section 5.6.7.1: the key must hold a PKCS #1 block around the 48-byte premaster secret.
     const serverKey = usablePeerRsaKey(leaf.publicKey.rsa, PREMASTER_LENGTH + 11, 'server');
     const verdict = this.host.options.verifyPeer?.(chain) ?? { ok: true };
     this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
     afterStep(this.host, verdict, (v) => {
-      if (!v.ok) throw new SslAlertError(v.alert, `server certificate rejected: ${v.reason}`);
+      if (!v.ok) throw new SslAlertError(v.kind, `server certificate rejected: ${v.reason}`);
       this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey } };
     });
   }
@@ -254,7 +253,7 @@ export class ClientHandshake {
     const expected = this.host.transcript.finished(k.master, 'server');
     const serverVerifyData = decodeFinished(msg.body);
     if (!ctBytesEqual(expected, serverVerifyData)) {
-      throw new SslAlertError('handshake_failure', 'server Finished does not verify (wrong keys or altered handshake)');
+      throw new SslAlertError('BAD_FINISHED', 'server Finished does not verify (wrong keys or altered handshake)');
     }
     this.host.transcript.update(msg.raw);
     if (resumed) {

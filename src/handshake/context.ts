@@ -6,11 +6,12 @@
 import type { CipherSuite } from '../ciphers/suites.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { RandomSource } from '../util/random.js';
-import type { AlertName } from '../record/alerts.js';
+import type { AlertName, FailureKind } from '../record/alerts.js';
 import type { Transcript } from './ssl3-prf.js';
 import type { Session, SessionCache } from './session.js';
 
-export type PeerVerdict = { ok: true } | { ok: false; alert: AlertName; reason: string };
+/** The verdict on the peer's chain; a refusal names its kind of failure, which decides the alert (alertFor). */
+export type PeerVerdict = { ok: true } | { ok: false; kind: FailureKind; reason: string };
 
 /** A value now, or one an asynchronous step delivers later (see HandshakeHost.waitFor). */
 export type MaybeAsync<T> = T | PromiseLike<T>;

@@ -19,7 +19,6 @@
 import type { CipherSuite } from '../ciphers/suites.js';
 import { suiteById } from '../ciphers/suites.js';
 import { rsaDecryptPremaster, rsaVerifyPkcs1 } from '../pki/rsa.js';
-import { parseCertificate } from '../pki/x509.js';
 import { modulusBytes } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
@@ -46,7 +45,7 @@ import {
   type HandshakeMessage,
 } from './messages.js';
 import { masterSecret } from './ssl3-prf.js';
-import { usablePeerRsaKey } from './peer-key.js';
+import { parsePeerCertificate, usablePeerRsaKey } from './peer-key.js';
 import type { Session } from './session.js';
 import { concatBytes, toHex } from '../util/bytes.js';
 
@@ -144,7 +143,7 @@ export class ServerHandshake {
     const s = this.state;
     if (description !== ALERTS.no_certificate || s.name !== 'client_certificate') return false;
     if (this.host.options.requireCert) {
-      throw new SslAlertError('handshake_failure', 'client sent no_certificate but a client certificate is required');
+      throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent no_certificate but a client certificate is required');
     }
     this.host.trace('client has no certificate (no_certificate alert)');
     this.state = { name: 'client_key_exchange', n: s.n, peerChain: [] };
@@ -157,9 +156,9 @@ export class ServerHandshake {
     // later version, whatever its major number ((3,4), (4,1), (254,254)), gets the highest we
     // have, 3.0; only one that cannot speak 3.0 (an SSL 2.0 client) is refused.
     if (hello.version < SSL3_VERSION) {
-      throw new SslAlertError('protocol_version', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, older than SSL 3.0`);
+      throw new SslAlertError('PROTOCOL_VERSION', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, older than SSL 3.0`);
     }
-    if (!hello.compressionMethods.includes(0)) throw new SslAlertError('illegal_parameter', 'client does not offer null compression');
+    if (!hello.compressionMethods.includes(0)) throw new SslAlertError('NO_NULL_COMPRESSION', 'client does not offer null compression');
     this.checkRenegotiationInfo(hello);
     const offered = new Set(hello.cipherSuites);
 
@@ -169,10 +168,10 @@ export class ServerHandshake {
     const suite = options.suites.find((s) => offered.has(s.id));
     if (!suite) {
       const names = hello.cipherSuites.map((id) => suiteById(id)?.iosKeyword ?? `0x${id.toString(16).padStart(4, '0')}`);
-      throw new SslAlertError('handshake_failure', `no cipher suite in common; client offered ${names.join(', ') || 'none'}`);
+      throw new SslAlertError('NO_SHARED_CIPHER', `no cipher suite in common; client offered ${names.join(', ') || 'none'}`);
     }
     if (!options.certificateChain?.length || !options.privateKey) {
-      throw new SslAlertError('internal_error', 'server has no certificate or private key configured');
+      throw new SslAlertError('NO_SERVER_IDENTITY', 'server has no certificate or private key configured');
     }
     const n: Negotiated = {
       hello,
@@ -202,17 +201,17 @@ export class ServerHandshake {
     const scsv = hello.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     const previous = this.host.previous;
     if (!previous) {
-      if (info !== undefined && info.length !== 0) throw new SslAlertError('handshake_failure', 'renegotiation_info in the first ClientHello is not empty');
+      if (info !== undefined && info.length !== 0) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info in the first ClientHello is not empty');
       this.secureRenegotiation = scsv || info !== undefined;
       return;
     }
     if (!previous.secureRenegotiation) {
-      throw new SslAlertError('handshake_failure', 'insecure renegotiation refused: the connection did not negotiate RFC 5746 renegotiation_info');
+      throw new SslAlertError('RENEGOTIATION_REFUSED', 'insecure renegotiation refused: the connection did not negotiate RFC 5746 renegotiation_info');
     }
-    if (scsv) throw new SslAlertError('handshake_failure', 'renegotiation ClientHello lists the renegotiation SCSV');
-    if (info === undefined) throw new SslAlertError('handshake_failure', 'renegotiation ClientHello has no renegotiation_info');
+    if (scsv) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation ClientHello lists the renegotiation SCSV');
+    if (info === undefined) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation ClientHello has no renegotiation_info');
     if (!ctBytesEqual(info, previous.clientVerifyData)) {
-      throw new SslAlertError('handshake_failure', 'renegotiation_info does not match the previous client Finished');
+      throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info does not match the previous client Finished');
     }
     this.secureRenegotiation = true;
   }
@@ -262,7 +261,7 @@ export class ServerHandshake {
 
   private noClientCertificate(n: Negotiated, msg: HandshakeMessage): void {
     if (this.host.options.requireCert) {
-      throw new SslAlertError('handshake_failure', 'client sent no certificate but a client certificate is required');
+      throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent no certificate but a client certificate is required');
     }
     this.host.transcript.update(msg.raw);
     this.onClientKeyExchange(n, [], this.encryptedPremaster(n, msg.body));
@@ -272,14 +271,14 @@ export class ServerHandshake {
     const { options } = this.host;
     if (chain.length === 0) {
       // TLS-style empty Certificate: treated like no_certificate.
-      if (options.requireCert) throw new SslAlertError('handshake_failure', 'client sent an empty certificate list but a certificate is required');
+      if (options.requireCert) throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent an empty certificate list but a certificate is required');
       this.state = { name: 'client_key_exchange', n, peerChain: chain };
       return;
     }
     const verdict = options.verifyPeer?.(chain) ?? { ok: true };
     this.state = { name: 'waiting', step: 'the verdict on the client certificate' };
     afterStep(this.host, verdict, (v) => {
-      if (!v.ok) throw new SslAlertError(v.alert, `client certificate rejected: ${v.reason}`);
+      if (!v.ok) throw new SslAlertError(v.kind, `client certificate rejected: ${v.reason}`);
       this.state = { name: 'client_key_exchange', n, peerChain: chain };
     });
   }
@@ -308,11 +307,11 @@ export class ServerHandshake {
     const expected = this.host.transcript.certificateVerify(k.master);
     this.host.transcript.update(msg.raw);
     const signature = decodeCertificateVerify(msg.body);
-    const leaf = parseCertificate(k.peerChain[0]);
+    const leaf = parsePeerCertificate(k.peerChain[0], 'client');
     // The key must hold a PKCS #1 block around the 36-byte MD5 + SHA-1 hash.
     const clientKey = usablePeerRsaKey(leaf.publicKey.rsa, 36 + 11, 'client');
     if (!rsaVerifyPkcs1(clientKey, 'md5-sha1', expected, signature)) {
-      throw new SslAlertError('handshake_failure', 'client CertificateVerify signature is invalid');
+      throw new SslAlertError('BAD_CERTIFICATE_VERIFY', 'client CertificateVerify signature is invalid');
     }
     this.state = { name: 'change_cipher_spec', k, resumed: false };
   }
@@ -320,7 +319,7 @@ export class ServerHandshake {
   private onFinished(k: Keyed, resumed: boolean, msg: HandshakeMessage): void {
     const expected = this.host.transcript.finished(k.master, 'client');
     const got = decodeFinished(msg.body);
-    if (!ctBytesEqual(expected, got)) throw new SslAlertError('handshake_failure', 'client Finished does not verify (wrong keys or altered handshake)');
+    if (!ctBytesEqual(expected, got)) throw new SslAlertError('BAD_FINISHED', 'client Finished does not verify (wrong keys or altered handshake)');
     this.host.transcript.update(msg.raw);
     if (!resumed) {
       this.host.sendChangeCipherSpec();

@@ -8,6 +8,7 @@ import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { Connection, type CloseInfo, type ConnectionOptions, type Role, type TraceEvent } from '../connection/connection.js';
 import type { HandshakeResult } from '../handshake/context.js';
+import { SslError } from '../record/alerts.js';
 import type { Session } from '../handshake/session.js';
 import { parseCertificate } from '../pki/x509.js';
 import { peerCertificateInfo, type PeerCertificate } from './peer-certificate.js';
@@ -49,7 +50,7 @@ export class SSLSocket extends Duplex {
   private finalCallback?: (error?: Error | null) => void;
   private handshakeTimer?: NodeJS.Timeout;
   /** The SSL-level error the connection ended with (an alert sent or received). */
-  private closeError?: Error;
+  private closeError?: SslError;
   private endedTruncated = false;
   private readonly onWire?: SSLSocketOptions['onWire'];
   private readonly onTrace?: SSLSocketOptions['onTrace'];
@@ -93,7 +94,7 @@ export class SSLSocket extends Duplex {
     });
     if (options.handshakeTimeout) {
       this.handshakeTimer = setTimeout(() => {
-        this.destroy(Object.assign(new Error(`SSL handshake did not finish within ${options.handshakeTimeout} ms`), { code: 'ERR_SSL_HANDSHAKE_TIMEOUT' }));
+        this.destroy(new SslError('HANDSHAKE_TIMEOUT', `SSL handshake did not finish within ${options.handshakeTimeout} ms`));
       }, options.handshakeTimeout);
       this.handshakeTimer.unref();
     }
@@ -250,9 +251,9 @@ export class SSLSocket extends Duplex {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     // The fatal alert or close_notify that ended it goes out before our FIN.
     this.flush();
-    const error = info.error;
-    // The error as node reports its own (code ERR_SSL_...), also to writes still waiting for the handshake.
-    const err = error && Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+    // The engine's typed error as it is (its code is ERR_SSL_<kind>, as node names its own), also
+    // to writes still waiting for the handshake.
+    const err = info.error;
     for (const w of this.pendingWrites) w.callback(err ?? new Error('connection closed'));
     this.pendingWrites = [];
     if (err) {

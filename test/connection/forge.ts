@@ -15,7 +15,7 @@ import type { HandshakeResult } from '../../src/handshake/context.js';
 import { DEFAULT_SUITES, suiteById, type CipherSuite } from '../../src/ciphers/suites.js';
 import { createBulkCipher } from '../../src/ciphers/factory.js';
 import type { BulkCipher } from '../../src/ciphers/types.js';
-import { ALERTS, AlertLevel, type AlertName } from '../../src/record/alerts.js';
+import { ALERTS, AlertLevel, SslAlertError, type AlertName, type FailureKind } from '../../src/record/alerts.js';
 import { ContentType, SSL3_VERSION } from '../../src/record/content-types.js';
 import { encodeRecord } from '../../src/record/record-framer.js';
 import { Ssl3Mac } from '../../src/record/ssl3-mac.js';
@@ -77,15 +77,18 @@ type Observed = Pick<Endpoint, 'closed'> & { alerts: { direction: string; level:
 
 /**
  * The connection sent exactly one alert, fatal with the given SSL 3.0 description, and closed
- * with that alert as its error. When that last record went out in the clear, its two bytes
+ * with an SslAlertError for it (of the given kind, when one is named). When that last record went out in the clear, its two bytes
  * are checked on the wire too.
  */
-export function expectFatal(x: Observed, name: AlertName): void {
+export function expectFatal(x: Observed, name: AlertName, kind?: FailureKind): void {
   const sent = x.alerts.filter((a) => a.direction === 'sent');
   expect(sent).toEqual([expect.objectContaining({ level: AlertLevel.fatal, name })]);
   expect(x.closed).toBeDefined();
   expect(x.closed!.clean).toBe(false);
-  expect(x.closed!.error?.code).toBe(name);
+  expect(x.closed!.error).toBeInstanceOf(SslAlertError);
+  expect((x.closed!.error as SslAlertError).alert).toBe(name);
+  // The cause, which several kinds sharing one alert (handshake_failure above all) tell apart.
+  if (kind) expect(x.closed!.error).toMatchObject({ kind, code: `ERR_SSL_${kind}` });
   const records = x.out ?? x.sent ?? [];
   const last = records.at(-1)!;
   expect(last[0]).toBe(ContentType.alert);
