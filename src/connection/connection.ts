@@ -52,9 +52,9 @@ import { RecordReader, fragments, type Record as SslRecord } from '../record/rec
 import { RecordProtection } from '../record/record-protection.js';
 import { ClientHandshake } from '../handshake/client.js';
 import { ServerHandshake } from '../handshake/server.js';
-import type { HandshakeHost, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
-import { HandshakeReassembler, HandshakeType, decodingPeerMessages, encodeHandshake, handshakeTypeName } from '../handshake/messages.js';
-import { Transcript, keyBlock, type KeyBlock } from '../handshake/ssl3-prf.js';
+import type { HandshakeHost, HandshakeInput, HandshakeMachine, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
+import { HandshakeReassembler, HandshakeType, decodingPeerMessages, handshakeTypeName } from '../handshake/messages.js';
+import { keyBlock, type KeyBlock } from '../handshake/ssl3-prf.js';
 import type { CipherSuite } from '../ciphers/suites.js';
 
 export type Role = 'client' | 'server';
@@ -147,8 +147,7 @@ export class Connection {
   private readonly reassembler = new HandshakeReassembler();
   /** Sealed records not yet taken by the caller (takeOutput). */
   private output: Uint8Array[] = [];
-  private handshake?: ClientHandshake | ServerHandshake;
-  private transcript = new Transcript();
+  private handshake?: HandshakeMachine;
   /** Records in a row that moved nothing forward: empty ones, and ignored warnings or HelloRequests. */
   private emptyRecords = 0;
   private ignoredMessages = 0;
@@ -372,30 +371,21 @@ export class Connection {
   }
 
   private beginHandshake(): void {
-    this.transcript = new Transcript();
     const host = this.host();
-    if (this.role === 'client') {
-      const hs = new ClientHandshake(host);
-      this.handshake = hs;
-      hs.start();
-    } else {
-      this.handshake = new ServerHandshake(host);
-    }
+    this.handshake = this.role === 'client' ? new ClientHandshake(host) : new ServerHandshake(host);
+    this.handshake.start();
   }
 
   private host(): HandshakeHost {
-    // Each handshake gets a host bound to its own transcript.
-    const transcript = this.transcript;
     return {
       options: this.options,
-      transcript,
       // RFC 5746: a renegotiation is bound to the last completed handshake.
       previous: this.result,
       random: this.random,
       now: this.now,
-      sendHandshake: (type, body) => {
-        const raw = encodeHandshake(type, body);
-        transcript.update(raw);
+      sendHandshake: (raw) => {
+        const type = raw[0];
+        const body = raw.subarray(4);
         this.events.trace?.({ kind: 'handshake', direction: 'out', type, name: handshakeTypeName(type), length: body.length, body });
         this.sendRecord(ContentType.handshake, raw);
       },
@@ -463,10 +453,15 @@ export class Connection {
   }
 
   private onV2ClientHello(message: Uint8Array): void {
-    const hs = this.handshake;
-    if (!(hs instanceof ServerHandshake)) throw new SslAlertError('UNEXPECTED_MESSAGE', 'SSLv2 ClientHello on a client connection');
     this.events.trace?.({ kind: 'handshake', direction: 'in', type: HandshakeType.client_hello, name: 'client_hello (SSLv2 format)', length: message.length, body: message });
-    decodingPeerMessages(() => hs.onV2ClientHello(message));
+    this.handle({ kind: 'v2_client_hello', raw: message });
+  }
+
+  /** The one way into the handshake; a message that does not decode is the peer's DECODE_ERROR. */
+  private handle(input: HandshakeInput): boolean {
+    const hs = this.handshake;
+    if (!hs) throw new SslAlertError('UNEXPECTED_MESSAGE', 'input before the handshake started');
+    return decodingPeerMessages(() => hs.handle(input));
   }
 
   private onRecord(rec: SslRecord): void {
@@ -523,8 +518,7 @@ export class Connection {
         continue;
       }
       this.progressed();
-      const hs = this.handshake!;
-      decodingPeerMessages(() => hs.onMessage(msg));
+      this.handle({ kind: 'message', message: msg });
     }
   }
 
@@ -540,13 +534,16 @@ export class Connection {
     if (type !== HandshakeType.hello_request) throw new SslAlertError('UNEXPECTED_MESSAGE', `${handshakeTypeName(type)} on an open connection`);
   }
 
+  /**
+   * ChangeCipherSpec (section 5.3). Whether one is legal now is the handshake's to say (only
+   * its change_cipher_spec state takes it, and only after the keys are pending); what is left
+   * here is the record's form, and that no handshake message straddles the cipher change.
+   */
   private onChangeCipherSpec(fragment: Uint8Array): void {
     if (fragment.length !== 1 || fragment[0] !== 1) throw new SslAlertError('MALFORMED_CHANGE_CIPHER_SPEC', 'malformed ChangeCipherSpec');
-    if (this.phase !== 'handshaking' || !this.handshake) throw new SslAlertError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec outside a handshake');
-    // A handshake message must not straddle the cipher change.
     if (!this.reassembler.empty) throw new SslAlertError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec inside a fragmented handshake message');
-    if (!this.pendingRead) throw new SslAlertError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec before the key exchange');
-    this.handshake.onChangeCipherSpec();
+    this.handle({ kind: 'change_cipher_spec' });
+    if (!this.pendingRead) throw new SslAlertError('INTERNAL_ERROR', 'ChangeCipherSpec accepted without pending keys');
     this.progressed();
     this.readRecord = this.pendingRead;
     this.pendingRead = undefined;
@@ -568,7 +565,7 @@ export class Connection {
     }
     if (level === AlertLevel.fatal) throw new PeerAlertError(level, description);
     if (level !== AlertLevel.warning) throw new SslAlertError('MALFORMED_ALERT', `alert level ${level}`);
-    if (this.handshake && !this.handshake.done && this.handshake.onWarningAlert(description)) return this.progressed();
+    if (this.handshake && !this.handshake.done && this.handle({ kind: 'warning_alert', description })) return this.progressed();
     this.ignored(`warning alert ${alertName(description)}`);
   }
 
