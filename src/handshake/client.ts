@@ -23,7 +23,7 @@ import { ctBytesEqual } from '../util/ct.js';
 import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
-import type { HandshakeHost, HandshakeInput, HandshakeMachine } from './context.js';
+import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
 import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   HandshakeType,
@@ -59,11 +59,13 @@ interface Hello {
 interface Certified extends Hello {
   readonly chain: readonly Uint8Array[];
   readonly serverKey: RsaPublicKey;
+  readonly verdict?: PeerVerdict;
 }
 
 interface Keyed extends Hello {
   readonly master: Uint8Array;
   readonly chain: readonly Uint8Array[];
+  readonly verdict?: PeerVerdict;
   readonly resumed: boolean;
   /** Our Finished hash once sent (a full handshake sends it before the server's; a resumption after). */
   readonly clientVerifyData?: Uint8Array;
@@ -229,11 +231,15 @@ export class ClientHandshake implements HandshakeMachine {
     const leaf = parsePeerCertificate(chain[0], 'server');
     // Section 5.6.7.1: the key must hold a PKCS #1 block around the 48-byte premaster secret.
     const serverKey = usablePeerRsaKey(leaf.publicKey.rsa, PREMASTER_LENGTH + 11, 'server');
-    const verdict = this.host.options.verifyPeer?.(chain) ?? { ok: true };
-    this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
-    afterStep(this.host, verdict, (v) => {
-      if (!v.ok) throw new SslAlertError(v.kind, `server certificate rejected: ${v.reason}`);
+    const verify = this.host.options.verifyPeer;
+    if (!verify) {
       this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey } };
+      return;
+    }
+    this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
+    afterStep(this.host, verify(chain), (verdict) => {
+      if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
+      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict } };
     });
   }
 
@@ -289,6 +295,7 @@ export class ClientHandshake implements HandshakeMachine {
       serverRandom: k.server.random,
       clientVersion: SSL3_VERSION,
       secureRenegotiation: k.secureRenegotiation,
+      peerVerdict: k.verdict,
       clientVerifyData,
       serverVerifyData,
     });

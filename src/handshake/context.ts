@@ -13,8 +13,12 @@ import type { AlertName, FailureKind } from '../record/alerts.js';
 import type { Session, SessionCache } from './session.js';
 import type { HandshakeMessage } from './messages.js';
 
-/** The verdict on the peer's chain; a refusal names its kind of failure, which decides the alert (alertFor). */
-export type PeerVerdict = { ok: true } | { ok: false; kind: FailureKind; reason: string };
+/**
+ * The verdict on the peer's chain. A refusal names its kind of failure, which decides the
+ * alert (alertFor); with `accepted` the handshake goes on all the same (node:tls's
+ * rejectUnauthorized: false) and the result reports the failed verdict.
+ */
+export type PeerVerdict = { readonly ok: true } | { readonly ok: false; readonly kind: FailureKind; readonly reason: string; readonly accepted?: boolean };
 
 /** A value now, or one an asynchronous step delivers later (see HandshakeHost.waitFor). */
 export type MaybeAsync<T> = T | PromiseLike<T>;
@@ -69,6 +73,11 @@ export interface HandshakeResult {
    * ServerHello carried renegotiation_info, after the client's SCSV or extension).
    */
   readonly secureRenegotiation: boolean;
+  /**
+   * What verifyPeer said of the peer's chain in this handshake; undefined when no chain was
+   * checked (the peer sent none, no verifier was given, or the session was resumed).
+   */
+  readonly peerVerdict?: PeerVerdict;
   /** This handshake's Finished hashes (36 bytes each in SSL 3.0), RFC 5746's verify_data. */
   readonly clientVerifyData: Uint8Array;
   readonly serverVerifyData: Uint8Array;

@@ -23,7 +23,7 @@ import { modulusBytes } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
-import type { HandshakeHost, HandshakeInput, HandshakeMachine } from './context.js';
+import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
 import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   ClientCertificateType,
@@ -59,20 +59,28 @@ interface Negotiated {
   readonly secureRenegotiation: boolean;
 }
 
-interface Keyed extends Negotiated {
-  readonly master: Uint8Array;
+/** The client's chain (empty when it sent none) and the verdict on it. */
+interface Peer {
   readonly peerChain: readonly Uint8Array[];
+  readonly verdict?: PeerVerdict;
+}
+
+interface Keyed extends Negotiated, Peer {
+  readonly master: Uint8Array;
   readonly resumed: boolean;
   /** Our Finished hash once sent (a resumption sends it before the client's; a full handshake after). */
   readonly serverVerifyData?: Uint8Array;
 }
+
+/** A client that sent no certificate. */
+const NO_PEER: Peer = { peerChain: [] };
 
 type State =
   | { readonly name: 'client_hello' }
   | { readonly name: 'client_certificate'; readonly n: Negotiated }
   /** An asynchronous step runs (HandshakeHost.waitFor); the connection delivers nothing meanwhile. */
   | { readonly name: 'waiting'; readonly step: string }
-  | { readonly name: 'client_key_exchange'; readonly n: Negotiated; readonly peerChain: readonly Uint8Array[] }
+  | { readonly name: 'client_key_exchange'; readonly n: Negotiated; readonly peer: Peer }
   | { readonly name: 'certificate_verify'; readonly k: Keyed }
   | { readonly name: 'change_cipher_spec'; readonly k: Keyed }
   | { readonly name: 'finished'; readonly k: Keyed }
@@ -138,7 +146,7 @@ export class ServerHandshake implements HandshakeMachine {
       case 'client_key_exchange':
         if (msg.type !== HandshakeType.client_key_exchange) throw unexpected('ClientKeyExchange', handshakeTypeName(msg.type));
         this.transcript.update(msg.raw);
-        return this.onClientKeyExchange(s.n, s.peerChain, this.encryptedPremaster(s.n, msg.body));
+        return this.onClientKeyExchange(s.n, s.peer, this.encryptedPremaster(s.n, msg.body));
       case 'certificate_verify':
         if (msg.type !== HandshakeType.certificate_verify) throw unexpected('CertificateVerify', handshakeTypeName(msg.type));
         return this.onCertificateVerify(s.k, msg);
@@ -162,7 +170,7 @@ export class ServerHandshake implements HandshakeMachine {
       throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent no_certificate but a client certificate is required');
     }
     this.host.trace('client has no certificate (no_certificate alert)');
-    this.state = { name: 'client_key_exchange', n: s.n, peerChain: [] };
+    this.state = { name: 'client_key_exchange', n: s.n, peer: NO_PEER };
     return true;
   }
 
@@ -216,7 +224,7 @@ export class ServerHandshake implements HandshakeMachine {
       );
     }
     this.send(HandshakeType.server_hello_done, new Uint8Array(0));
-    this.state = request ? { name: 'client_certificate', n } : { name: 'client_key_exchange', n, peerChain: [] };
+    this.state = request ? { name: 'client_certificate', n } : { name: 'client_key_exchange', n, peer: NO_PEER };
   }
 
   /**
@@ -289,7 +297,7 @@ export class ServerHandshake implements HandshakeMachine {
       throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent no certificate but a client certificate is required');
     }
     this.transcript.update(msg.raw);
-    this.onClientKeyExchange(n, [], this.encryptedPremaster(n, msg.body));
+    this.onClientKeyExchange(n, NO_PEER, this.encryptedPremaster(n, msg.body));
   }
 
   private onClientCertificate(n: Negotiated, chain: Uint8Array[]): void {
@@ -297,14 +305,18 @@ export class ServerHandshake implements HandshakeMachine {
     if (chain.length === 0) {
       // TLS-style empty Certificate: treated like no_certificate.
       if (options.requireCert) throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent an empty certificate list but a certificate is required');
-      this.state = { name: 'client_key_exchange', n, peerChain: chain };
+      this.state = { name: 'client_key_exchange', n, peer: NO_PEER };
       return;
     }
-    const verdict = options.verifyPeer?.(chain) ?? { ok: true };
+    const verify = options.verifyPeer;
+    if (!verify) {
+      this.state = { name: 'client_key_exchange', n, peer: { peerChain: chain } };
+      return;
+    }
     this.state = { name: 'waiting', step: 'the verdict on the client certificate' };
-    afterStep(this.host, verdict, (v) => {
-      if (!v.ok) throw new SslAlertError(v.kind, `client certificate rejected: ${v.reason}`);
-      this.state = { name: 'client_key_exchange', n, peerChain: chain };
+    afterStep(this.host, verify(chain), (verdict) => {
+      if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `client certificate rejected: ${verdict.reason}`);
+      this.state = { name: 'client_key_exchange', n, peer: { peerChain: chain, verdict } };
     });
   }
 
@@ -316,15 +328,15 @@ export class ServerHandshake implements HandshakeMachine {
     return encrypted;
   }
 
-  private onClientKeyExchange(n: Negotiated, peerChain: readonly Uint8Array[], encrypted: Uint8Array): void {
+  private onClientKeyExchange(n: Negotiated, peer: Peer, encrypted: Uint8Array): void {
     const { options } = this.host;
     // Section 5.6.7.1 and the Bleichenbacher countermeasure: whatever is wrong with the block
     // (padding, length, version), continue with a random premaster; the Finished check fails later.
     const premaster = rsaDecryptPremaster(options.privateKey!, encrypted, n.hello.version, this.host.random);
     const master = masterSecret(premaster, n.hello.random, n.serverRandom);
     this.host.setPendingKeys(n.suite, master, n.hello.random, n.serverRandom);
-    const k: Keyed = { ...n, master, peerChain, resumed: false };
-    this.state = peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k };
+    const k: Keyed = { ...n, ...peer, master, resumed: false };
+    this.state = peer.peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k };
   }
 
   private onCertificateVerify(k: Keyed, msg: HandshakeMessage): void {
@@ -370,6 +382,7 @@ export class ServerHandshake implements HandshakeMachine {
       serverRandom: k.serverRandom,
       clientVersion: k.hello.version,
       secureRenegotiation: k.secureRenegotiation,
+      peerVerdict: k.verdict,
       clientVerifyData: got,
       serverVerifyData,
     });

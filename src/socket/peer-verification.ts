@@ -47,27 +47,21 @@ const CHAIN_FAILURES: Record<ChainErrorCode, FailureKind> = {
   UNKNOWN_CRITICAL_EXTENSION: 'UNSUPPORTED_CERTIFICATE',
 };
 
-export interface PeerCheckOutcome {
-  authorized: boolean;
-  error?: string;
-}
-
-/** Returns the handshake's verifyPeer callback; `record` learns the outcome for socket.authorized. */
-export function makePeerVerifier(opts: PeerCheckOptions, record: (o: PeerCheckOutcome) => void): (chain: readonly Uint8Array[]) => MaybeAsync<PeerVerdict> {
-  const finish = (outcome: PeerVerdict): PeerVerdict => {
-    record(outcome.ok ? { authorized: true } : { authorized: false, error: outcome.reason });
-    if (outcome.ok || !opts.rejectUnauthorized) return { ok: true };
-    return outcome;
-  };
+/**
+ * Returns the handshake's verifyPeer callback. Its verdict reaches the socket in the handshake
+ * result (socket.authorized); a failed one is `accepted` unless rejectUnauthorized.
+ */
+export function makePeerVerifier(opts: PeerCheckOptions): (chain: readonly Uint8Array[]) => MaybeAsync<PeerVerdict> {
+  const finish = (verdict: PeerVerdict): PeerVerdict => (verdict.ok || opts.rejectUnauthorized ? verdict : { ...verdict, accepted: true });
   return (chainDer) => {
-    let outcome: MaybeAsync<PeerVerdict>;
+    let verdict: MaybeAsync<PeerVerdict>;
     try {
-      outcome = check(chainDer.map((d) => parseCertificate(d)), opts);
+      verdict = check(chainDer.map((d) => parseCertificate(d)), opts);
     } catch (e) {
       if (!(e instanceof Ssl3Error)) throw e;
-      outcome = { ok: false, kind: 'BAD_CERTIFICATE', reason: `certificate could not be parsed: ${e.message}` };
+      verdict = { ok: false, kind: 'BAD_CERTIFICATE', reason: `certificate could not be parsed: ${e.message}` };
     }
-    return outcome instanceof Promise ? outcome.then(finish) : finish(outcome as PeerVerdict);
+    return verdict instanceof Promise ? verdict.then(finish) : finish(verdict as PeerVerdict);
   };
 }
 

@@ -212,6 +212,12 @@ export class SSLSocket extends Duplex {
   private onSecure(result: HandshakeResult): void {
     const first = !this.result;
     this.result = result;
+    // The verdict on the peer's chain, as node:tls reports it. A server's client that sent no
+    // certificate is not authorized, and says so; a resumed session was not checked again.
+    const verdict = result.peerVerdict;
+    this.authorized = verdict?.ok === true;
+    this.authorizationError = verdict && !verdict.ok ? verdict.reason : undefined;
+    if (this.role === 'server' && !result.session.peerCertificates.length) this.authorizationError ??= 'client sent no certificate';
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     if (first) {
       this.emit('session', result.session);

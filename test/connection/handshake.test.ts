@@ -93,6 +93,16 @@ describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
     expect(client.closed?.error?.message).toMatch(/handshake_failure/);
   });
 
+  it('reports the verdict on the peer in the handshake result, also one accepted all the same', () => {
+    const accepted = { ok: false, kind: 'CERTIFICATE_UNTRUSTED', reason: 'self-signed', accepted: true } as const;
+    const { client, server } = pair({ client: { verifyPeer: () => accepted } });
+    expect(client.secure[0].peerVerdict).toEqual(accepted);
+    // The server got no client certificate: no verdict.
+    expect(server.secure[0].peerVerdict).toBeUndefined();
+    const trusted = pair({ client: { verifyPeer: () => ({ ok: true }) } });
+    expect(trusted.client.secure[0].peerVerdict).toEqual({ ok: true });
+  });
+
   it('refuses a server certificate the verifier rejects, with the verdict alert', () => {
     const { client, server } = pair({ client: { verifyPeer: () => ({ ok: false, kind: 'CERTIFICATE_EXPIRED', reason: 'expired' }) } });
     expect(client.alerts).toContainEqual({ direction: 'sent', level: 2, name: 'certificate_expired' });
