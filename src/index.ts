@@ -30,4 +30,4 @@ export { CrlCache, type CrlCacheOptions, type CrlListing } from './pki/crl-cache
 export { checkRevocation, REVOCATION_MODES, type CrlFetcher, type RevocationDecision, type RevocationMode, type RevocationOptions } from './pki/revocation.js';
 export type { RevocationInput } from './socket/options.js';
 export { Ssl3Error } from './util/errors.js';
-export { SslAlertError, PeerAlertError, ALERTS } from './record/alerts.js';
+export { SslError, SslAlertError, PeerAlertError, ALERTS, FAILURE_ALERTS, alertFor, type FailureKind, type SslErrorKind } from './record/alerts.js';

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parsePin } from '../pki/pin.js';
+import { SslAlertError } from '../record/alerts.js';
 import type { AgentOptions } from '../http/https-client.js';
 
 /** What the flags set: accepted by request() and by an Agent alike. */
@@ -88,7 +89,12 @@ export function describeFailure(err: Error & { code?: string }, url: URL): strin
   if (code === 'ERR_SSL_CLOSED_BEFORE_ANSWER') return `${url.host} closed the connection without answering: it refused it (too many connections, or not allowed) or does not speak SSL 3.0`;
   if (code === 'ERR_SSL_CLOSED_IN_HANDSHAKE') return `${url.host} closed the connection during the SSL 3.0 handshake (does it speak SSL 3.0?)`;
   if (code === 'ECONNRESET') return `${url.host} reset the connection`;
-  if (/certificate rejected/.test(err.message)) return `${err.message} (use --ca FILE, --pin FINGERPRINT, or --insecure)`;
+  // A failure of ours names its cause and the alert it sent (record/alerts.ts), since several
+  // causes share one alert; a refused certificate also says how to trust one.
+  if (err instanceof SslAlertError) {
+    const line = `${err.message} (${err.kind}, sent ${err.alert})`;
+    return /certificate rejected/.test(err.message) ? `${line}; use --ca FILE, --pin FINGERPRINT, or --insecure` : line;
+  }
   if (code.startsWith('ERR_SSL_')) return err.message;
   return `${url.host}: ${err.message}`;
 }

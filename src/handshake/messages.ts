@@ -51,7 +51,7 @@ export function findRenegotiationInfo(extensions: readonly Extension[]): Uint8Ar
   if (found.length === 0) return undefined;
   const data = found[0].data;
   if (found.length > 1 || data.length === 0 || data[0] !== data.length - 1) {
-    throw new SslAlertError('handshake_failure', 'malformed renegotiation_info extension');
+    throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'malformed renegotiation_info extension');
   }
   return data.subarray(1);
 }
@@ -317,11 +317,24 @@ export class HandshakeReassembler {
     const at = this.start;
     if (this.end - at < 4) return undefined;
     const length = (p[at + 1] << 16) | (p[at + 2] << 8) | p[at + 3];
-    if (length > this.maxMessage) throw new DecodeError(`handshake message of ${length} bytes exceeds the ${this.maxMessage}-byte limit`);
+    if (length > this.maxMessage) throw new SslAlertError('DECODE_ERROR', `handshake message of ${length} bytes exceeds the ${this.maxMessage}-byte limit`);
     if (this.end - at < 4 + length) return undefined;
     const raw = p.slice(at, at + 4 + length);
     this.start = at + 4 + length;
     if (this.start === this.end) this.start = this.end = 0;
     return { type: raw[0], body: raw.subarray(4), raw };
+  }
+}
+
+/**
+ * Runs handshake work that decodes the peer's messages: one that does not parse is the peer's
+ * DECODE_ERROR (its message names the message and field, as every decoder here labels its reader).
+ */
+export function decodingPeerMessages<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof DecodeError) throw new SslAlertError('DECODE_ERROR', e.message);
+    throw e;
   }
 }

@@ -7,7 +7,7 @@ import { SslAlertError } from '../record/alerts.js';
 import type { HandshakeHost, MaybeAsync } from './context.js';
 
 export function unexpected(expected: string, got: string): SslAlertError {
-  return new SslAlertError('unexpected_message', `expected ${expected}, received ${got}`);
+  return new SslAlertError('UNEXPECTED_MESSAGE', `expected ${expected}, received ${got}`);
 }
 
 export function assertNever(x: never): never {

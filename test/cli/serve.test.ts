@@ -85,6 +85,8 @@ describe('ssl3 serve and ssl3 get', () => {
     io = capture();
     expect(await main(['get', `https://127.0.0.1:${port}/`], io)).toBe(1);
     expect(io.err).toMatch(/certificate rejected: .*router\.test/);
+    // The line names the cause and the alert sent for it.
+    expect(io.err).toMatch(/\(CERTIFICATE_UNTRUSTED, sent bad_certificate\); use --ca FILE/);
 
     const code = exited(first.child);
     first.child.kill('SIGTERM');

@@ -141,7 +141,7 @@ describe.skipIf(!tools)('NSS clients (tstclnt, strsclnt) against our server', ()
       expect(requiring.connections.length).toBe(before.connections);
       const err = requiring.errors[before.errors];
       expect(err?.message).toMatch(/no_certificate.*client certificate is required/);
-      expect(err).toMatchObject({ code: 'ERR_SSL_HANDSHAKE_FAILURE', alert: 'handshake_failure' });
+      expect(err).toMatchObject({ code: 'ERR_SSL_CERTIFICATE_REQUIRED', kind: 'CERTIFICATE_REQUIRED', alert: 'handshake_failure' });
     });
 
     it('a server that only requests one lets tstclnt in without one (SSL 3.0 no_certificate warning)', async () => {
