@@ -13,12 +13,11 @@ const cert = selfSignedCertificate({ key, hostname: 'engine.example' });
 const suites = [suiteByName('rc4-128-md5')];
 
 const decoder = new TextDecoder();
-// Each side's 'write' event is the other side's input: the whole "network" is these two lines.
 const server: Connection = new Connection(
   'server',
   { suites, certificateChain: [cert.raw], privateKey: key },
   {
-    write: (bytes) => client.receive(bytes),
+    outputReady: () => pump(),
     data: (bytes) => server.write(new TextEncoder().encode(`you said: ${decoder.decode(bytes)}`)),
   },
 );
@@ -26,9 +25,9 @@ const client: Connection = new Connection(
   'client',
   // The engine's own peer check (the socket layer builds one from ca, pin and servername):
   // here, accept exactly the certificate we expect.
-  { suites, verifyPeer: (chain) => (sameBytes(chain[0], cert.raw) ? { ok: true } : { ok: false, alert: 'bad_certificate', reason: 'not our server' }) },
+  { suites, verifyPeer: (chain) => (sameBytes(chain[0], cert.raw) ? { ok: true } : { ok: false, kind: 'CERTIFICATE_UNTRUSTED', reason: 'not our server' }) },
   {
-    write: (bytes) => server.receive(bytes),
+    outputReady: () => pump(),
     trace: (event) => console.log(formatTraceEvent(event)),
     secure: (result) => {
       console.log(`handshake done: ${result.suite.rfcName}`);
@@ -42,7 +41,23 @@ const client: Connection = new Connection(
   },
 );
 
-client.start(); // the ClientHello leaves now; everything else follows from the events above
+/**
+ * The whole "network": the engine queues what it would send, and the caller takes it
+ * (takeOutput) after each call; here each side's output is the other side's input, until
+ * both are quiet.
+ */
+function pump(): void {
+  for (;;) {
+    const toServer = client.takeOutput();
+    const toClient = server.takeOutput();
+    if (toServer.length === 0 && toClient.length === 0) return;
+    if (toServer.length) server.receive(toServer);
+    if (toClient.length) client.receive(toClient);
+  }
+}
+
+client.start(); // the ClientHello is queued now
+pump(); // and everything else follows from the events above
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
