@@ -389,6 +389,8 @@ class Walk {
     }
     const master = log.masterByClientRandom.get(clientRandom);
     if (master) return { source: 'the key log (its CLIENT_RANDOM line for this client random gives master_secret)', master };
+    const bySession = hs.serverHello!.sessionId.length ? log.masterBySessionId.get(toHex(hs.serverHello!.sessionId)) : undefined;
+    if (bySession) return { source: 'the key log (its RSA Session-ID line for this session gives master_secret)', master: bySession };
     if (hs.resumed) return undefined;
     const premaster = log.premasterByClientRandom.get(clientRandom) ?? (hs.encrypted && premasterForEncrypted(log, hs.encrypted));
     if (premaster) return { source: 'the key log (a PMS_CLIENT_RANDOM or RSA line gives pre_master_secret)', premaster };
@@ -425,7 +427,7 @@ class Walk {
 
   private missingKey(hs: Handshake, record: number): string {
     const at = `from record ${record} on, its records are encrypted under keys ssl3 explain does not have, so they are listed, not decrypted`;
-    if (!this.keys.serverKeys.length && !this.keys.keyLog.masterByClientRandom.size && !this.keys.keyLog.premasterByClientRandom.size && !this.keys.keyLog.premasterByEncrypted.size) {
+    if (!this.keys.serverKeys.length && ![...Object.values(this.keys.keyLog)].some((m: Map<string, Uint8Array>) => m.size)) {
       return `no keys given (--keylog FILE or --key SERVER-KEY.pem): ${at}`;
     }
     if (hs.resumed) {

@@ -2,8 +2,10 @@
  * The keys `ssl3 explain` decrypts with, as Wireshark takes them:
  * - an NSS key log (https://firefox-source-docs.mozilla.org/security/nss/legacy/key_log_format/):
  *   `CLIENT_RANDOM <client random> <master secret>` (what our --keylog and NSS's SSLKEYLOGFILE
- *   write), `RSA <first 8 bytes of the encrypted pre-master secret> <pre-master secret>` and
- *   `PMS_CLIENT_RANDOM <client random> <pre-master secret>`; other labels (TLS 1.3) and
+ *   write), `RSA <first 8 bytes of the encrypted pre-master secret> <pre-master secret>`,
+ *   `PMS_CLIENT_RANDOM <client random> <pre-master secret>`, and Wireshark's own
+ *   `RSA Session-ID:<session id> Master-Key:<master secret>` (what tshark
+ *   --export-tls-session-keys writes beside CLIENT_RANDOM); other labels (TLS 1.3) and
  *   comments are skipped;
  * - the server's RSA private keys (Wireshark's RSA key list): SSL 3.0's RSA key exchange
  *   sends the pre_master_secret encrypted to the server's key (RFC 6101 5.6.7.1), so whoever
@@ -19,6 +21,8 @@ export interface KeyLog {
   readonly premasterByClientRandom: Map<string, Uint8Array>;
   /** first 8 bytes of the encrypted pre_master_secret (hex) -> pre_master_secret */
   readonly premasterByEncrypted: Map<string, Uint8Array>;
+  /** session ID (hex) -> master_secret */
+  readonly masterBySessionId: Map<string, Uint8Array>;
 }
 
 export interface ServerKey {
@@ -33,7 +37,7 @@ export interface ExplainKeys {
 }
 
 export function emptyKeyLog(): KeyLog {
-  return { masterByClientRandom: new Map(), premasterByClientRandom: new Map(), premasterByEncrypted: new Map() };
+  return { masterByClientRandom: new Map(), premasterByClientRandom: new Map(), premasterByEncrypted: new Map(), masterBySessionId: new Map() };
 }
 
 const HEX = /^[0-9a-fA-F]+$/;
@@ -48,6 +52,15 @@ export function readKeyLog(text: string, into: KeyLog = emptyKeyLog()): { used: 
   text.split(/\r?\n/).forEach((line, i) => {
     const [label, a, b, ...rest] = line.trim().split(/\s+/);
     if (!label || label.startsWith('#')) return;
+    const bySession = label === 'RSA' && a?.startsWith('Session-ID:') ? /^Session-ID:([0-9a-fA-F]{2,64}) Master-Key:([0-9a-fA-F]{96})$/.exec(`${a} ${b}`) : undefined;
+    if (bySession !== undefined) {
+      if (!bySession || rest.length) malformed.push(i + 1);
+      else {
+        into.masterBySessionId.set(bySession[1].toLowerCase(), fromHex(bySession[2]));
+        used++;
+      }
+      return;
+    }
     const table =
       label === 'CLIENT_RANDOM'
         ? { map: into.masterByClientRandom, aLength: 32, bLength: 48 }

@@ -36,9 +36,9 @@ const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 /** 802.1Q and 802.1ad VLAN tags: 4 bytes each before the real EtherType. */
 const ETHERTYPE_VLAN = new Set([0x8100, 0x88a8, 0x9100]);
-/** BSD loopback address families: AF_INET is 2 everywhere; AF_INET6 is 24, 28 or 30 on the BSDs and macOS, 10 on Linux. */
+/** BSD loopback address families (linktypes.html, LINKTYPE_NULL): AF_INET is 2; AF_INET6 is 24, 28 or 30 (the BSDs, macOS). */
 const AF_INET = 2;
-const AF_INET6 = new Set([10, 24, 28, 30]);
+const AF_INET6 = new Set([24, 28, 30]);
 const PROTOCOL_TCP = 6;
 /** IPv6 extension headers that can precede TCP (RFC 8200 section 4): hop-by-hop, routing, destination options. */
 const IPV6_SKIPPABLE = new Set([0, 43, 60]);

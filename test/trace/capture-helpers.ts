@@ -1,0 +1,172 @@
+/**
+ * Capture files for the explain tests, made without a network: SSL 3.0 conversations between
+ * our client and server (test/connection/pair.ts) recorded by our pcap writer as raw IP
+ * packets, then, with writers of the tests' own, wrapped in the other link layers
+ * (https://www.tcpdump.org/linktypes.html) and written as classic pcap in either byte order
+ * and time unit, or as pcapng (draft-ietf-opsawg-pcapng) with an optional Decryption Secrets
+ * Block. tshark, where installed, confirms these files say what the tests claim.
+ */
+import { pair, type PairOptions, type Side } from '../connection/pair.js';
+import { PcapFile, type FlowEndpoints } from '../../src/trace/pcap.js';
+import { readCapture } from '../../src/trace/capture-reader.js';
+import { concatBytes } from '../../src/util/bytes.js';
+
+export interface Recorder {
+  file: PcapFile;
+  bytes(): Uint8Array;
+}
+
+/** A pcap file in memory with a clock that moves 1 ms per packet, so files are reproducible. */
+export function recorder(mss = 16384, isnSeed = 7): Recorder {
+  const chunks: Uint8Array[] = [];
+  let t = 1_700_000_000_000;
+  let r = isnSeed;
+  const file = new PcapFile((c) => chunks.push(c), {
+    mss,
+    now: () => (t += 1),
+    random: (n) => Uint8Array.from({ length: n }, () => (r = (r * 1103515245 + 12345) & 0x7fffffff) & 0xff),
+  });
+  return { file, bytes: () => concatBytes(...chunks) };
+}
+
+export const ENDPOINTS: FlowEndpoints = { clientAddress: '127.0.0.1', clientPort: 40000, serverAddress: '127.0.0.1', serverPort: 4433 };
+
+/**
+ * One SSL 3.0 connection between our client and server recorded in `rec`: the handshake, then
+ * `script` (default: a request and a response), then close_notify each way and the FINs.
+ */
+export function converse(rec: Recorder, endpoints: FlowEndpoints, options: PairOptions = {}, script?: (client: Side, server: Side) => void): { client: Side; server: Side } {
+  const flow = rec.file.flow(endpoints);
+  const { client, server } = pair({
+    ...options,
+    toServer: (r, i) => {
+      const out = options.toServer ? options.toServer(r, i) : r;
+      for (const x of out === undefined ? [] : Array.isArray(out) ? out : [out]) flow.data('client-to-server', x);
+      return out;
+    },
+    toClient: (r, i) => {
+      const out = options.toClient ? options.toClient(r, i) : r;
+      for (const x of out === undefined ? [] : Array.isArray(out) ? out : [out]) flow.data('server-to-client', x);
+      return out;
+    },
+  });
+  if (script) script(client, server);
+  else if (client.conn.isOpen) {
+    client.conn.write(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+    server.conn.write(new TextEncoder().encode('HTTP/1.0 200 OK\r\n\r\nhello'));
+  }
+  client.conn.close();
+  flow.close();
+  return { client, server };
+}
+
+export interface RawFrame {
+  data: Uint8Array;
+  /** Seconds since the epoch. */
+  time: number;
+}
+
+/** The IP packets of a raw-IP pcap (what our writer makes). */
+export function ipFrames(pcap: Uint8Array): RawFrame[] {
+  return readCapture(pcap).packets.map((p) => ({ data: p.data, time: p.time }));
+}
+
+/** Wraps an IP packet in a link layer (LINKTYPE_ values). */
+export function encapsulate(ip: Uint8Array, linkType: number, options: { littleEndianNull?: boolean; vlan?: boolean } = {}): Uint8Array {
+  const v6 = ip[0] >> 4 === 6;
+  const etherType = v6 ? [0x86, 0xdd] : [0x08, 0x00];
+  switch (linkType) {
+    case 0: {
+      const family = v6 ? 30 : 2; // macOS AF_INET6 / AF_INET
+      const h = options.littleEndianNull === false ? [0, 0, 0, family] : [family, 0, 0, 0];
+      return concatBytes(Uint8Array.from(h), ip);
+    }
+    case 108:
+      return concatBytes(Uint8Array.of(0, 0, 0, v6 ? 24 : 2), ip);
+    case 1: {
+      const macs = Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2);
+      const tag = options.vlan ? Uint8Array.of(0x81, 0x00, 0x00, 0x2a) : new Uint8Array(0);
+      // An Ethernet frame is at least 60 bytes: short ones are padded, past the IP packet's end.
+      const frame = concatBytes(macs, tag, Uint8Array.from(etherType), ip);
+      return frame.length < 60 ? concatBytes(frame, new Uint8Array(60 - frame.length)) : frame;
+    }
+    case 113: {
+      // packet type 0 (to us), ARPHRD_LOOPBACK 772, address length 6, 8 address bytes, protocol.
+      return concatBytes(Uint8Array.of(0, 0, 0x03, 0x04, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0), Uint8Array.from(etherType), ip);
+    }
+    case 276: {
+      // protocol, reserved, ifindex 1, ARPHRD_LOOPBACK, packet type 0, address length 6, 8 address bytes.
+      return concatBytes(Uint8Array.from(etherType), Uint8Array.of(0, 0, 0, 0, 0, 1, 0x03, 0x04, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0), ip);
+    }
+    case 101:
+    case 228:
+    case 229:
+      return ip;
+    default:
+      throw new Error(`no encapsulation for link type ${linkType}`);
+  }
+}
+
+function u32(v: number, little: boolean): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, v >>> 0, little);
+  return b;
+}
+
+function u16(v: number, little: boolean): Uint8Array {
+  const b = new Uint8Array(2);
+  new DataView(b.buffer).setUint16(0, v, little);
+  return b;
+}
+
+function pad4(b: Uint8Array): Uint8Array {
+  return b.length % 4 ? concatBytes(b, new Uint8Array(4 - (b.length % 4))) : b;
+}
+
+/** A classic pcap file; `snaplen` cuts packets as a capture with a small snapshot length would. */
+export function pcapBytes(frames: readonly RawFrame[], linkType: number, options: { little?: boolean; nano?: boolean; snaplen?: number } = {}): Uint8Array {
+  const little = options.little ?? true;
+  const snaplen = options.snaplen ?? 262144;
+  const parts = [u32(options.nano ? 0xa1b23c4d : 0xa1b2c3d4, little), u16(2, little), u16(4, little), u32(0, little), u32(0, little), u32(snaplen, little), u32(linkType, little)];
+  for (const f of frames) {
+    const seconds = Math.floor(f.time);
+    const fraction = Math.round((f.time - seconds) * (options.nano ? 1e9 : 1e6));
+    const data = f.data.subarray(0, snaplen);
+    parts.push(u32(seconds, little), u32(fraction, little), u32(data.length, little), u32(f.data.length, little), data);
+  }
+  return concatBytes(...parts);
+}
+
+function block(type: number, body: Uint8Array, little: boolean): Uint8Array {
+  const padded = pad4(body);
+  const length = 12 + padded.length;
+  return concatBytes(u32(type, little), u32(length, little), padded, u32(length, little));
+}
+
+/**
+ * A pcapng file: a Section Header Block, one Interface Description Block (with if_tsresol when
+ * `tsresol` is given: 6 is microseconds, 9 nanoseconds), optionally a Decryption Secrets Block
+ * holding a TLS key log, then one Enhanced Packet Block per frame (a Simple Packet Block with
+ * `simple`).
+ */
+export function pcapngBytes(frames: readonly RawFrame[], linkType: number, options: { little?: boolean; tsresol?: number; keyLog?: string; simple?: boolean } = {}): Uint8Array {
+  const little = options.little ?? true;
+  const unit = 10 ** -(options.tsresol ?? 6);
+  const shb = block(0x0a0d0d0a, concatBytes(u32(0x1a2b3c4d, little), u16(1, little), u16(0, little), u32(0xffffffff, little), u32(0xffffffff, little)), little);
+  const tsresolOption = options.tsresol === undefined ? new Uint8Array(0) : concatBytes(u16(9, little), u16(1, little), pad4(Uint8Array.of(options.tsresol)), u16(0, little), u16(0, little));
+  const idb = block(1, concatBytes(u16(linkType, little), u16(0, little), u32(262144, little), tsresolOption), little);
+  const parts = [shb, idb];
+  if (options.keyLog !== undefined) {
+    const text = new TextEncoder().encode(options.keyLog);
+    parts.push(block(10, concatBytes(u32(0x544c534b, little), u32(text.length, little), text), little));
+  }
+  for (const f of frames) {
+    if (options.simple) {
+      parts.push(block(3, concatBytes(u32(f.data.length, little), f.data), little));
+      continue;
+    }
+    const ts = Math.round(f.time / unit);
+    parts.push(block(6, concatBytes(u32(0, little), u32(Math.floor(ts / 2 ** 32), little), u32(ts % 2 ** 32, little), u32(f.data.length, little), u32(f.data.length, little), f.data), little));
+  }
+  return concatBytes(...parts);
+}
