@@ -134,7 +134,11 @@ function frame(stream: TcpStream, side: 0 | 1, who: string, notes: string[]): Fr
       'message' in rec
         ? { length: 2 + rec.message.length, v2: true, type: ContentType.handshake, version: 0x0002, body: rec.message }
         : { length: 5 + rec.body.length, v2: false, type: rec.type as number, version: rec.version, body: rec.body };
-    out.push({ side, ...completingFrame(stream, off, off + framed.length), ...framed });
+    // TCP delivers in order: a record that arrived early (out of order) is complete only once
+    // everything before it is, so it is never placed before the record preceding it.
+    const at = completingFrame(stream, off, off + framed.length);
+    const previous = out[out.length - 1];
+    out.push({ side, ...(previous && previous.frame > at.frame ? { frame: previous.frame, time: previous.time } : at), ...framed });
     off += framed.length;
   }
   const left = stream.bytes.length - off;

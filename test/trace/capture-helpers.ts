@@ -170,3 +170,90 @@ export function pcapngBytes(frames: readonly RawFrame[], linkType: number, optio
   }
   return concatBytes(...parts);
 }
+
+// --- rewriting TCP segments: retransmissions, reordering, overlaps -----------------------------
+
+/** Where the TCP header starts in an IPv4 or IPv6 packet (no IPv6 extension headers). */
+function tcpOffset(ip: Uint8Array): number {
+  return ip[0] >> 4 === 6 ? 40 : (ip[0] & 0x0f) * 4;
+}
+
+function checksum(b: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i < b.length; i += 2) sum += (b[i] << 8) | (b[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+/** A TCP packet like `template` (IPv4 or IPv6) with another sequence number and payload; lengths and checksums redone. */
+export function retcp(template: Uint8Array, seq: number, payload: Uint8Array): Uint8Array {
+  const at = tcpOffset(template);
+  const thl = (template[at + 12] >> 4) * 4;
+  const p = concatBytes(template.subarray(0, at + thl), payload);
+  const v = new DataView(p.buffer);
+  const tcpLength = p.length - at;
+  let pseudo: Uint8Array;
+  if (at === 40 && p[0] >> 4 === 6) {
+    v.setUint16(4, tcpLength);
+    pseudo = concatBytes(p.subarray(8, 40), u32(tcpLength, false), Uint8Array.of(0, 0, 0, 6));
+  } else {
+    v.setUint16(2, p.length);
+    v.setUint16(10, 0);
+    v.setUint16(10, checksum(p.subarray(0, at)));
+    pseudo = concatBytes(p.subarray(12, 20), Uint8Array.of(0, 6), u16(tcpLength, false));
+  }
+  v.setUint32(at + 4, seq >>> 0);
+  v.setUint16(at + 16, 0);
+  v.setUint16(at + 16, checksum(concatBytes(pseudo, p.subarray(at))));
+  return p;
+}
+
+export interface Segment {
+  f: RawFrame;
+  seq: number;
+  payload: Uint8Array;
+  /** The sender, as "address bytes/port". */
+  from: string;
+}
+
+export function segments(frames: readonly RawFrame[]): Segment[] {
+  return frames.map((f) => {
+    const at = tcpOffset(f.data);
+    const v6 = f.data[0] >> 4 === 6;
+    const v = new DataView(f.data.buffer, f.data.byteOffset);
+    const src = f.data.subarray(v6 ? 8 : 12, v6 ? 24 : 16).join('.');
+    return { f, seq: v.getUint32(at + 4), payload: f.data.subarray(at + (f.data[at + 12] >> 4) * 4), from: `${src}/${v.getUint16(at)}` };
+  });
+}
+
+/**
+ * The same TCP traffic as a poor network and capture deliver it: every fourth data segment
+ * swapped with the next one from the same sender (out of order), the next one retransmitted
+ * after the following packet, the next split into two overlapping segments.
+ */
+export function messUp(frames: readonly RawFrame[]): RawFrame[] {
+  const segs = segments(frames);
+  const out: RawFrame[] = [];
+  let dataCount = 0;
+  let retransmit: RawFrame | undefined;
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    const next = segs[i + 1];
+    const step = s.payload.length ? ++dataCount % 4 : 0;
+    if (step === 1 && next?.payload.length && next.from === s.from) {
+      out.push(next.f, s.f);
+      i++;
+    } else if (step === 3 && s.payload.length > 20) {
+      const half = s.payload.length >> 1;
+      out.push({ time: s.f.time, data: retcp(s.f.data, s.seq, s.payload.subarray(0, half)) });
+      out.push({ time: s.f.time, data: retcp(s.f.data, s.seq + (half >> 1), s.payload.subarray(half >> 1)) });
+    } else out.push(s.f);
+    if (retransmit) {
+      out.push(retransmit);
+      retransmit = undefined;
+    }
+    if (step === 2) retransmit = { time: s.f.time, data: s.f.data.slice() };
+  }
+  if (retransmit) out.push(retransmit);
+  return out;
+}

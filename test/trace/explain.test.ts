@@ -24,9 +24,10 @@ import type { TraceEvent } from '../../src/connection/connection.js';
 import { concatBytes, fromHex, toHex, utf8String } from '../../src/util/bytes.js';
 import { identity } from '../connection/pair.js';
 import { endpoint, ScriptedClient } from '../connection/forge.js';
-import { converse, encapsulate, ENDPOINTS, ipFrames, pcapBytes, pcapngBytes, recorder, type RawFrame } from './capture-helpers.js';
+import { converse, encapsulate, ENDPOINTS, ipFrames, messUp, pcapBytes, pcapngBytes, recorder, retcp, segments, type RawFrame } from './capture-helpers.js';
 import { findPeer } from '../helpers/peers.js';
 import { removeTempDirs, run, tempDir } from '../interop/nss-helpers.js';
+import { explainedRecords, tsharkRecords } from '../interop/tshark-helpers.js';
 
 const tshark = findPeer('tshark', 'tshark');
 
@@ -139,31 +140,6 @@ const twoFlows = (() => {
   return { pcap: rec.bytes(), keylog: [...a.client.keylog, ...b.client.keylog] };
 })();
 
-/** tshark's records per frame: "frame stream srcport type length" rows, for comparison with ours. */
-async function tsharkRecords(file: string, ports: readonly number[]): Promise<string[]> {
-  const r = await run(tshark!, ['-r', file, ...ports.flatMap((p) => ['-d', `tcp.port==${p},tls`]), '-Y', 'tls.record', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.srcport', '-e', 'tls.record.content_type', '-e', 'tls.record.length'], {
-    timeoutMs: 30_000,
-  });
-  if (r.code !== 0) throw new Error(`tshark failed: ${r.stderr}`);
-  return r.stdout
-    .trim()
-    .split('\n')
-    .flatMap((line) => {
-      const [frame, stream, port, types, lengths] = line.split('\t');
-      const ls = lengths.split(',');
-      return types.split(',').map((t, i) => `${frame} ${stream} ${port} ${t} ${ls[i]}`);
-    });
-}
-
-/** Our records in the same shape. */
-function ourRecords(e: CaptureExplanation): string[] {
-  const typeOf: Record<string, number> = { change_cipher_spec: 20, alert: 21, handshake: 22, application_data: 23 };
-  return e.connections
-    .flatMap((c) => c.records.map((r) => ({ r, c })))
-    .sort((x, y) => x.r.frame - y.r.frame)
-    .map(({ r, c }) => `${r.frame} ${c.tcp_stream} ${(r.direction === 'client-to-server' ? c.client : c.server).replace(/^.*:/, '')} ${typeOf[r.content_type]} ${r.length}`);
-}
-
 describe('ssl3 explain reads pcap and pcapng with every link type, IPv4 and IPv6', () => {
   const frames = ipFrames(twoFlows.pcap);
   const baseline = explainCapture(twoFlows.pcap, withServerKey());
@@ -202,7 +178,7 @@ describe('ssl3 explain reads pcap and pcapng with every link type, IPv4 and IPv6
     if (tshark) {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.cap`);
       writeFileSync(file, bytes);
-      expect(await tsharkRecords(file, [4433, 8443])).toEqual(ourRecords(e));
+      expect(await tsharkRecords(tshark, file, [4433, 8443])).toEqual(explainedRecords(e));
     }
   });
 
@@ -222,45 +198,6 @@ describe('ssl3 explain reads pcap and pcapng with every link type, IPv4 and IPv6
 
 // --- TCP reassembly ---------------------------------------------------------------------------
 
-/** An IPv4 TCP packet like `template` but with another sequence number and payload (lengths and checksums redone). */
-function retcp(template: Uint8Array, seq: number, payload: Uint8Array): Uint8Array {
-  const ihl = (template[0] & 0x0f) * 4;
-  const thl = (template[ihl + 12] >> 4) * 4;
-  const p = concatBytes(template.subarray(0, ihl + thl), payload);
-  const v = new DataView(p.buffer);
-  v.setUint16(2, p.length);
-  v.setUint16(10, 0);
-  v.setUint16(10, checksum(p.subarray(0, ihl)));
-  v.setUint32(ihl + 4, seq >>> 0);
-  v.setUint16(ihl + 16, 0);
-  const pseudo = concatBytes(p.subarray(12, 20), Uint8Array.of(0, 6, (p.length - ihl) >> 8, (p.length - ihl) & 0xff));
-  v.setUint16(ihl + 16, checksum(concatBytes(pseudo, p.subarray(ihl))));
-  return p;
-}
-
-function checksum(b: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < b.length; i += 2) sum += (b[i] << 8) | (b[i + 1] ?? 0);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
-interface Seg {
-  f: RawFrame;
-  seq: number;
-  payload: Uint8Array;
-  fromClient: boolean;
-}
-
-function segments(frames: readonly RawFrame[]): Seg[] {
-  return frames.map((f) => {
-    const ihl = (f.data[0] & 0x0f) * 4;
-    const thl = (f.data[ihl + 12] >> 4) * 4;
-    const v = new DataView(f.data.buffer, f.data.byteOffset);
-    return { f, seq: v.getUint32(ihl + 4), payload: f.data.subarray(ihl + thl), fromClient: v.getUint16(ihl) === 40000 };
-  });
-}
-
 describe('ssl3 explain: TCP reassembly', () => {
   const rec = recorder(200);
   converse(rec, ENDPOINTS, { client: { suites: parseSuiteList('aes-128-cbc-sha') } });
@@ -269,32 +206,7 @@ describe('ssl3 explain: TCP reassembly', () => {
   const baseline = explainCapture(clean, withServerKey());
 
   it('retransmitted, reordered and overlapping segments explain the same as the clean capture', async () => {
-    const segs = segments(frames);
-    const out: RawFrame[] = [];
-    let dataCount = 0;
-    for (let i = 0; i < segs.length; i++) {
-      const s = segs[i];
-      const next = segs[i + 1];
-      if (!s.payload.length) {
-        out.push(s.f);
-        continue;
-      }
-      dataCount++;
-      if (dataCount % 4 === 1 && next?.payload.length && next.fromClient === s.fromClient) {
-        // Out of order: the next segment first.
-        out.push(next.f, s.f);
-        i++;
-      } else if (dataCount % 4 === 2) {
-        // A retransmission of the same bytes later on.
-        out.push(s.f);
-        out.push({ ...s.f, data: s.f.data.slice() });
-      } else if (dataCount % 4 === 3 && s.payload.length > 20) {
-        // An overlapping pair: the first half, then a segment from the middle to the end.
-        const half = s.payload.length >> 1;
-        out.push({ time: s.f.time, data: retcp(s.f.data, s.seq, s.payload.subarray(0, half)) });
-        out.push({ time: s.f.time, data: retcp(s.f.data, s.seq + (half >> 1), s.payload.subarray(half >> 1)) });
-      } else out.push(s.f);
-    }
+    const out = messUp(frames);
     // Written by our pcap writer, packet by packet.
     const messy = recorder();
     for (const f of out) messy.file.packet(f.data, f.time * 1000);
@@ -310,9 +222,23 @@ describe('ssl3 explain: TCP reassembly', () => {
     }
   });
 
+  it('a record whose segment arrives before the one completing the record before it is still taken in stream order', () => {
+    // ServerHelloDone (a 9-byte record in a segment of its own) arrives before the Certificate's last segment.
+    const segs = segments(frames);
+    const done = segs.findIndex((s) => s.payload.length === 9 && s.payload[5] === HandshakeType.server_hello_done);
+    let tail = done - 1;
+    while (!segs[tail].payload.length) tail--;
+    expect(segs[tail].from).toBe(segs[done].from);
+    const swapped = frames.map((f, i) => (i === done ? frames[tail] : i === tail ? frames[done] : f));
+    const e = explainCapture(pcapBytes(swapped, 101), withServerKey());
+    expect(framesAside(e)).toEqual(framesAside(baseline));
+    const records = e.connections[0].records;
+    expect(records.map((r) => r.frame)).toEqual([...records.map((r) => r.frame)].sort((a, b) => a - b));
+  });
+
   it('a retransmission with different bytes is reported, the first copy used', () => {
     const segs = segments(frames);
-    const data = segs.filter((s) => s.payload.length && s.fromClient);
+    const data = segs.filter((s) => s.payload.length && s.from === segs[0].from);
     const last = data[data.length - 1];
     const altered = last.payload.slice();
     altered[0] ^= 0xff;
@@ -324,7 +250,7 @@ describe('ssl3 explain: TCP reassembly', () => {
 
   it('a lost segment ends that direction with a clear line; the records before it are explained', () => {
     const segs = segments(frames);
-    const serverData = segs.filter((s) => s.payload.length && !s.fromClient);
+    const serverData = segs.filter((s) => s.payload.length && s.from !== segs[0].from);
     const lost = serverData[3];
     const c = explainCapture(pcapBytes(frames.filter((f) => f !== lost.f), 101), withServerKey()).connections[0];
     expect(c.notes).toContainEqual(expect.stringMatching(/^the server's stream stops early: \d+ bytes at stream offset \d+ are not in the capture/));
@@ -348,7 +274,7 @@ describe('ssl3 explain: TCP reassembly', () => {
     // The client's ISN moved to just below 2^32: its stream crosses the wrap in its first segments.
     const shift = (0xffffff00 - segs[0].seq) >>> 0;
     const wrapped = recorder();
-    for (const s of segs) wrapped.file.packet(s.fromClient ? retcp(s.f.data, s.seq + shift, s.payload) : s.f.data, s.f.time * 1000);
+    for (const s of segs) wrapped.file.packet(s.from === segs[0].from ? retcp(s.f.data, s.seq + shift, s.payload) : s.f.data, s.f.time * 1000);
     const e = explainCapture(wrapped.bytes(), withServerKey());
     expectAllVerified(e.connections[0]);
     expect(plaintext(e.connections[0])).toEqual({ toServer: REQUEST, toClient: RESPONSE });
