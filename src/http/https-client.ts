@@ -46,11 +46,11 @@ export interface RequestOptions extends http.RequestOptions, Omit<ConnectOptions
 export function request(url: string | URL, options: RequestOptions = {}, callback?: (res: http.IncomingMessage) => void): http.ClientRequest {
   const u = typeof url === 'string' ? new URL(url) : url;
   if (u.protocol !== 'https:') throw new TypeError(`only https: URLs are served over SSL 3.0, got ${u.protocol}`);
-  const { key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, splitCbcRecords, pcap, passphrase, servername, handshakeTimeout, random, now } = options;
+  const { key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, splitCbcRecords, pcap, passphrase, servername, handshakeTimeout, random, now, randomHelloTime } = options;
   const agent =
     options.agent instanceof Agent
       ? options.agent
-      : new Agent({ key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, splitCbcRecords, pcap, passphrase, servername, handshakeTimeout, random, now, keepAlive: false });
+      : new Agent({ key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, splitCbcRecords, pcap, passphrase, servername, handshakeTimeout, random, now, randomHelloTime, keepAlive: false });
   return http.request(
     {
       ...options,

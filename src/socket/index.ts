@@ -61,6 +61,8 @@ interface CommonOptions {
   /** Injected for deterministic tests. */
   random?: (n: number) => Uint8Array;
   now?: () => number;
+  /** The hello Random entirely from `random`, gmt_unix_time included (see HandshakeOptions). */
+  randomHelloTime?: boolean;
 }
 
 export interface ConnectOptions extends CommonOptions {
@@ -151,6 +153,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
     ),
     random: options.random,
     now: options.now,
+    randomHelloTime: options.randomHelloTime,
     onTrace: tracer(options.trace, 'client'),
     traceSecrets: options.traceSecrets,
     splitCbcRecords: options.splitCbcRecords,
@@ -298,6 +301,7 @@ export class SSLServer extends net.Server {
       ),
       random: options.random,
       now: options.now,
+      randomHelloTime: options.randomHelloTime,
       onTrace: tracer(options.trace, 'server'),
       traceSecrets: options.traceSecrets,
       splitCbcRecords: options.splitCbcRecords,
