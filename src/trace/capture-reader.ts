@@ -51,6 +51,8 @@ const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_BYTE_ORDER = 0x1a2b3c4d;
 /** pcapng block types (draft-ietf-opsawg-pcapng section 11.1). */
 const BLOCK = { interface: 1, packet: 2, simple: 3, enhanced: 6, secrets: 10 } as const;
+/** The shortest each of those blocks can be (12 bytes of framing plus its fixed fields). */
+const MIN_LENGTH: Record<number, number> = { [BLOCK.interface]: 20, [BLOCK.packet]: 32, [BLOCK.simple]: 16, [BLOCK.enhanced]: 32, [BLOCK.secrets]: 20 };
 /** Decryption Secrets Block: secrets type 'TLSK' (a TLS key log). */
 const SECRETS_TLS_KEY_LOG = 0x544c534b;
 const OPTION_END = 0;
@@ -115,9 +117,22 @@ function readPcapng(bytes: Uint8Array, view: DataView): CaptureFile {
   let interfaces: Interface[] = [];
   let off = 0;
   while (off < bytes.length) {
+    try {
+      off += readBlock(off);
+    } catch (e) {
+      // Damage after the first block: what came before it is still explained.
+      if (!(e instanceof CaptureError) || off === 0) throw e;
+      notes.push(`${e.message}; the rest of the file is not read`);
+      break;
+    }
+  }
+  return { format: 'pcapng', packets, keyLogs, notes };
+
+  /** Reads the block at `off`; returns its length, or the bytes left when the file ends inside it. */
+  function readBlock(off: number): number {
     if (off + 12 > bytes.length) {
       notes.push(`the file ends inside a block header at byte ${off}: the capture was cut short`);
-      break;
+      return bytes.length - off;
     }
     const typeLe = view.getUint32(off, true);
     if (typeLe === PCAPNG_SHB) {
@@ -130,10 +145,10 @@ function readPcapng(bytes: Uint8Array, view: DataView): CaptureFile {
     }
     const type = view.getUint32(off, little);
     const length = view.getUint32(off + 4, little);
-    if (length < 12 || length % 4 !== 0) throw new CaptureError(`pcapng block at byte ${off} has a bad length ${length}`);
+    if (length < (MIN_LENGTH[type] ?? 12) || length % 4 !== 0) throw new CaptureError(`pcapng block at byte ${off} has a bad length ${length}`);
     if (off + length > bytes.length) {
       notes.push(`the file ends inside a block at byte ${off} (${length} bytes announced, ${bytes.length - off} present): the capture was cut short`);
-      break;
+      return bytes.length - off;
     }
     const body = off + 8;
     const end = off + length - 4;
@@ -179,9 +194,8 @@ function readPcapng(bytes: Uint8Array, view: DataView): CaptureFile {
         // Section headers, name resolution, statistics, custom blocks: nothing explain needs.
         break;
     }
-    off += length;
+    return length;
   }
-  return { format: 'pcapng', packets, keyLogs, notes };
 }
 
 /** Walks a pcapng option list (code, length, value padded to 4 bytes) up to opt_endofopt. */

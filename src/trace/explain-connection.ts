@@ -361,7 +361,13 @@ class Walk {
     if (!hs || hs.searched || !hs.serverHello || !hs.suite || hs.tls) return;
     if (!hs.resumed && !hs.encrypted) return; // a full handshake's secret is in its ClientKeyExchange
     hs.searched = true;
-    const secret = this.secret(hs);
+    let secret: SecretSource | undefined;
+    try {
+      secret = this.secret(hs);
+    } catch (e) {
+      // A certificate or key exchange that does not parse: say so, and go on without keys.
+      hs.ex.notes.push(`the keys cannot be found: ${(e as Error).message}`);
+    }
     if (!secret) {
       if (!this.missingKeyNoted) this.ex.notes.push(this.missingKey(hs, record));
       this.missingKeyNoted = true;

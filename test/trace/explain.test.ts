@@ -432,3 +432,27 @@ describe('ssl3 explain: wrong keys and tampering', () => {
     expect(verdicts.filter(([mine]) => !mine).every(([, ok]) => ok)).toBe(true);
   });
 });
+
+describe('ssl3 explain: damaged input never throws anything but a CaptureError', () => {
+  it('random damage to pcap and pcapng files: an explanation or one clear error, never a crash', () => {
+    const rec = recorder(150);
+    const clientId = identity('client');
+    converse(rec, ENDPOINTS, { server: { requestCert: true }, client: { certificateChain: [clientId.cert], privateKey: clientId.key, suites: parseSuiteList('aes-256-cbc-sha') } });
+    const frames = ipFrames(rec.bytes());
+    const files = [pcapBytes(frames, 101), pcapngBytes(frames.map((f) => ({ ...f, data: encapsulate(f.data, 1) })), 1)];
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let i = 0; i < 300; i++) {
+      const damaged = files[i % 2].slice();
+      for (let k = 1 + rand(8); k > 0; k--) damaged[rand(damaged.length)] = rand(256);
+      const cut = i % 3 === 0 ? damaged.subarray(0, rand(damaged.length)) : damaged;
+      try {
+        const e = explainCapture(cut, withServerKey());
+        formatExplanation(e);
+        JSON.stringify(e);
+      } catch (err) {
+        expect((err as Error).name, `iteration ${i}: ${(err as Error).stack}`).toBe('CaptureError');
+      }
+    }
+  });
+});
