@@ -17,13 +17,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CaptureExplanation, ConnectionExplanation } from '../../src/trace/explain-model.js';
+import type { CaptureExplanation } from '../../src/trace/explain-model.js';
 import { readCapture } from '../../src/trace/capture-reader.js';
 import { suiteByName } from '../../src/ciphers/suites.js';
-import { fromHex } from '../../src/util/bytes.js';
 import { capture } from '../helpers/cli.js';
 import { makeIdentity, P12_PASSWORD, type IdentityFiles } from '../helpers/identity.js';
-import { messUp, recorder } from '../trace/capture-helpers.js';
+import { applicationData, framesAside, messUp, recorder } from '../trace/capture-helpers.js';
 import { captureUnavailable, explainedRecords, startLiveCapture, tsharkRecords, type LiveCapture } from './tshark-helpers.js';
 import { Daemon, SUITES, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, tempDir, waitForPort } from './nss-helpers.js';
 import { compilePeer, findJavaTools, JSSE_SUITES, runJavaClient, startJavaServer, unescape, type JavaPeer } from './jsse-helpers.js';
@@ -132,13 +131,6 @@ describe.skipIf(!tools)('ssl3 explain on dumpcap captures of NSS and JSSE talkin
     removeTempDirs([id?.dir]);
   });
 
-  /** The application data each way. */
-  function plaintext(c: ConnectionExplanation): { request: string; response: string } {
-    const of = (d: string) =>
-      Buffer.concat(c.records.filter((r) => r.direction === d && r.content_type === 'application_data' && r.fragment !== undefined).map((r) => fromHex(r.fragment!))).toString('latin1');
-    return { request: of('client-to-server'), response: of('server-to-client') };
-  }
-
   function check(e: CaptureExplanation, source: RegExp): void {
     expect(e.connections.map((c) => c.protocol)).toEqual(expected.map(() => 'SSL 3.0'));
     e.connections.forEach((c, i) => {
@@ -152,11 +144,11 @@ describe.skipIf(!tools)('ssl3 explain on dumpcap captures of NSS and JSSE talkin
       const encrypted = c.records.filter((r) => r.encrypted);
       expect(encrypted.length, why).toBeGreaterThan(2);
       for (const r of encrypted) expect(r.decryption, `${why}, record ${r.number}`).toMatchObject({ ok: true, verdict: 'MAC ok' });
-      const p = plaintext(c);
-      expect(p.request, why).toBe(want.request);
+      const p = applicationData(c);
+      expect(p.toServer, why).toBe(want.request);
       // What the client printed (tstclnt) or reported (Ssl3Peer) is what explain decrypted.
-      expect(p.response.length, why).toBeGreaterThan(0);
-      expect(want.who.startsWith('JSSE') ? p.response : want.response, why).toBe(want.who.startsWith('JSSE') ? unescape(want.response) : p.response);
+      expect(p.toClient.length, why).toBeGreaterThan(0);
+      expect(p.toClient, why).toBe(want.who.startsWith('JSSE') ? unescape(want.response) : want.response);
     });
   }
 
@@ -187,9 +179,6 @@ describe.skipIf(!tools)('ssl3 explain on dumpcap captures of NSS and JSSE talkin
     if (cannotCapture) return skip(cannotCapture);
     expect(await tsharkRecords(t.tshark, lo(), [selfservPort, jsse.port])).toEqual(explainedRecords(byKey));
   });
-
-  /** Connections without frame numbers and times. */
-  const framesAside = (e: CaptureExplanation) => JSON.parse(JSON.stringify(e.connections, (k, v: unknown) => (k === 'frame' || k === 'time' ? undefined : v))) as unknown;
 
   it('the capture on any (Linux cooked v2) explains the same', async ({ skip }) => {
     if (cannotCapture) return skip(cannotCapture);

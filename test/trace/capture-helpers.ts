@@ -9,7 +9,8 @@
 import { pair, type PairOptions, type Side } from '../connection/pair.js';
 import { PcapFile, type FlowEndpoints } from '../../src/trace/pcap.js';
 import { readCapture } from '../../src/trace/capture-reader.js';
-import { concatBytes } from '../../src/util/bytes.js';
+import { concatBytes, fromHex } from '../../src/util/bytes.js';
+import type { CaptureExplanation, ConnectionExplanation } from '../../src/trace/explain-model.js';
 
 export interface Recorder {
   file: PcapFile;
@@ -256,4 +257,18 @@ export function messUp(frames: readonly RawFrame[]): RawFrame[] {
   }
   if (retransmit) out.push(retransmit);
   return out;
+}
+
+// --- reading an explanation -------------------------------------------------------------------
+
+/** The application data each way, as the explanation decrypted it (latin1). */
+export function applicationData(c: ConnectionExplanation): { toServer: string; toClient: string } {
+  const of = (d: string) =>
+    Buffer.concat(c.records.filter((r) => r.direction === d && r.content_type === 'application_data' && r.fragment !== undefined).map((r) => fromHex(r.fragment!))).toString('latin1');
+  return { toServer: of('client-to-server'), toClient: of('server-to-client') };
+}
+
+/** The connections without frame numbers and times, which differ between captures of the same bytes. */
+export function framesAside(e: CaptureExplanation): unknown {
+  return JSON.parse(JSON.stringify(e.connections, (k, v: unknown) => (k === 'frame' || k === 'time' ? undefined : v)));
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explainCapture } from '../../src/trace/explain.js';
 import { emptyKeyLog, readKeyLog, type ExplainKeys } from '../../src/trace/explain-keys.js';
-import type { CaptureExplanation, ConnectionExplanation } from '../../src/trace/explain-model.js';
+import type { ConnectionExplanation } from '../../src/trace/explain-model.js';
 import { formatExplanation } from '../../src/trace/explain-text.js';
 import { CIPHER_SUITES, DEFAULT_SUITES, parseSuiteList } from '../../src/ciphers/suites.js';
 import { SessionCache } from '../../src/handshake/session.js';
@@ -21,10 +21,10 @@ import { encodeClientHello, encodeHandshake, encodeServerHello, HandshakeType } 
 import { encodeRecord } from '../../src/record/record-framer.js';
 import { ContentType } from '../../src/record/content-types.js';
 import type { TraceEvent } from '../../src/connection/connection.js';
-import { concatBytes, fromHex, toHex, utf8String } from '../../src/util/bytes.js';
+import { concatBytes, toHex } from '../../src/util/bytes.js';
 import { identity } from '../connection/pair.js';
 import { endpoint, ScriptedClient } from '../connection/forge.js';
-import { converse, encapsulate, ENDPOINTS, ipFrames, messUp, pcapBytes, pcapngBytes, recorder, retcp, segments, type RawFrame } from './capture-helpers.js';
+import { applicationData, converse, encapsulate, ENDPOINTS, framesAside, ipFrames, messUp, pcapBytes, pcapngBytes, recorder, retcp, segments, type RawFrame } from './capture-helpers.js';
 import { findPeer } from '../helpers/peers.js';
 import { removeTempDirs, run, tempDir } from '../interop/nss-helpers.js';
 import { explainedRecords, tsharkRecords } from '../interop/tshark-helpers.js';
@@ -41,15 +41,6 @@ function withKeyLog(lines: readonly string[]): ExplainKeys {
 }
 const noKeys = (): ExplainKeys => ({ keyLog: emptyKeyLog(), serverKeys: [] });
 
-/** The application data each way, as the explanation decrypted it. */
-function plaintext(c: ConnectionExplanation): { toServer: string; toClient: string } {
-  const of = (d: string) =>
-    utf8String(
-      concatBytes(...c.records.filter((r) => r.direction === d && r.content_type === 'application_data' && r.fragment !== undefined).map((r) => fromHex(r.fragment!))),
-    );
-  return { toServer: of('client-to-server'), toClient: of('server-to-client') };
-}
-
 /** Every encrypted record decrypted with a good MAC, and every Finished checked and right. */
 function expectAllVerified(c: ConnectionExplanation): void {
   const encrypted = c.records.filter((r) => r.encrypted);
@@ -61,11 +52,6 @@ function expectAllVerified(c: ConnectionExplanation): void {
       [hs.kind === 'resumed' ? 'client' : 'server', true],
     ]);
   }
-}
-
-/** The explanation without frame numbers and times, which differ between captures of the same bytes. */
-function framesAside(e: CaptureExplanation): unknown {
-  return JSON.parse(JSON.stringify(e.connections, (k, v: unknown) => (k === 'frame' || k === 'time' ? undefined : v)));
 }
 
 const REQUEST = 'GET / HTTP/1.0\r\n\r\n';
@@ -85,7 +71,7 @@ describe('ssl3 explain: every suite, with the server key and with the key log', 
       const c = e.connections[0];
       expect(c).toMatchObject({ tcp_stream: 0, client: '127.0.0.1:40000', server: '127.0.0.1:4433', protocol: 'SSL 3.0', notes: [] });
       expectAllVerified(c);
-      expect(plaintext(c)).toEqual({ toServer: REQUEST, toClient: RESPONSE });
+      expect(applicationData(c)).toEqual({ toServer: REQUEST, toClient: RESPONSE });
       const keys = c.handshakes[0].keys!;
       expect(keys.source).toMatch(/server's RSA key server\.pem decrypts the ClientKeyExchange/);
       expect(keys.pre_master_secret?.client_version).toBe('3.0 (SSL 3.0)');
@@ -152,7 +138,7 @@ describe('ssl3 explain reads pcap and pcapng with every link type, IPv4 and IPv6
     ]);
     for (const c of baseline.connections) {
       expectAllVerified(c);
-      expect(plaintext(c)).toEqual({ toServer: REQUEST, toClient: RESPONSE });
+      expect(applicationData(c)).toEqual({ toServer: REQUEST, toClient: RESPONSE });
     }
   });
 
@@ -277,11 +263,11 @@ describe('ssl3 explain: TCP reassembly', () => {
     for (const s of segs) wrapped.file.packet(s.from === segs[0].from ? retcp(s.f.data, s.seq + shift, s.payload) : s.f.data, s.f.time * 1000);
     const e = explainCapture(wrapped.bytes(), withServerKey());
     expectAllVerified(e.connections[0]);
-    expect(plaintext(e.connections[0])).toEqual({ toServer: REQUEST, toClient: RESPONSE });
+    expect(applicationData(e.connections[0])).toEqual({ toServer: REQUEST, toClient: RESPONSE });
     // Without the three-way handshake: each stream starts at the lowest sequence number seen.
     const e2 = explainCapture(pcapBytes(ipFrames(r.bytes()).slice(3), 101), withServerKey());
     expectAllVerified(e2.connections[0]);
-    expect(plaintext(e2.connections[0])).toEqual({ toServer: REQUEST, toClient: RESPONSE });
+    expect(applicationData(e2.connections[0])).toEqual({ toServer: REQUEST, toClient: RESPONSE });
   });
 });
 
@@ -303,7 +289,7 @@ describe('ssl3 explain: several connections in one file', () => {
     ]);
     for (const c of e.connections) {
       expectAllVerified(c);
-      expect(plaintext(c)).toEqual({ toServer: REQUEST, toClient: RESPONSE });
+      expect(applicationData(c)).toEqual({ toServer: REQUEST, toClient: RESPONSE });
     }
     expect(e.connections[1].handshakes[0].keys?.source).toBe('resumed session: the master_secret made by the full handshake in TCP stream 0 of this capture');
     expect(formatExplanation(e)).toContain('resumed handshake from record 1');
