@@ -2,8 +2,9 @@
  * One captured TCP connection explained as SSL 3.0 (RFC 6101): its two reassembled streams
  * framed into records (5.2.1) with the engine's RecordReader, the records put in the order
  * the capture completed them, handshake messages reassembled (5.6) with the engine's
- * HandshakeReassembler and decoded with its codecs, the keys found (key log or server RSA
- * key) and derived (explain-derivation.ts), each encrypted record opened (explain-record.ts),
+ * HandshakeReassembler and decoded with its codecs, the secret found (explain-secrets.ts:
+ * server RSA key, earlier full handshake, key log) and the keys derived
+ * (explain-derivation.ts), each encrypted record opened (explain-record.ts),
  * and the Finished hashes (5.6.9) and CertificateVerify (5.6.8) recomputed over the
  * transcript, the engine's Transcript.
  *
@@ -11,9 +12,9 @@
  * ends early each become a note, and everything else is still explained.
  */
 import { suiteById, type CipherSuite } from '../ciphers/suites.js';
-import { rsaDecryptPkcs1, rsaVerifyPkcs1 } from '../pki/rsa.js';
+import { rsaVerifyPkcs1 } from '../pki/rsa.js';
 import { modulusBytes } from '../pki/rsa-key.js';
-import { formatName, parseCertificate } from '../pki/x509.js';
+import { parseCertificate } from '../pki/x509.js';
 import { alertName, AlertLevel } from '../record/alerts.js';
 import { ContentType, SSL3_VERSION, contentTypeName } from '../record/content-types.js';
 import { RecordReader } from '../record/record-framer.js';
@@ -33,15 +34,16 @@ import {
 } from '../handshake/messages.js';
 import { Transcript } from '../handshake/ssl3-prf.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
-import { premasterForEncrypted, type ExplainKeys } from './explain-keys.js';
+import type { ExplainKeys } from './explain-keys.js';
+import { findSecret, missingKey, type SessionTable } from './explain-secrets.js';
 import { RecordDecryptor } from './explain-record.js';
 import { checkFinished, deriveKeys, type SecretSource } from './explain-derivation.js';
+
+export type { SessionTable } from './explain-secrets.js';
 import { handshakeFields, versionName } from './handshake-fields.js';
 import { completingFrame, type TcpConnection, type TcpStream } from './tcp-reassembly.js';
 import type { ConnectionExplanation, Direction, HandshakeExplanation, RecordExplanation } from './explain-model.js';
 
-/** Sessions made by full handshakes earlier in the capture, by session ID (hex): how resumed ones are decrypted. */
-export type SessionTable = Map<string, { master: Uint8Array; tcpStream: number }>;
 
 const DIRECTIONS: readonly [Direction, Direction] = ['client-to-server', 'server-to-client'];
 
@@ -363,13 +365,13 @@ class Walk {
     hs.searched = true;
     let secret: SecretSource | undefined;
     try {
-      secret = this.secret(hs);
+      secret = findSecret({ ...hs, clientHello: hs.clientHello!, serverHello: hs.serverHello, notes: hs.ex.notes }, this.keys, this.sessions);
     } catch (e) {
       // A certificate or key exchange that does not parse: say so, and go on without keys.
       hs.ex.notes.push(`the keys cannot be found: ${(e as Error).message}`);
     }
     if (!secret) {
-      if (!this.missingKeyNoted) this.ex.notes.push(this.missingKey(hs, record));
+      if (!this.missingKeyNoted) this.ex.notes.push(missingKey({ ...hs, clientHello: hs.clientHello!, serverHello: hs.serverHello }, this.keys, record));
       this.missingKeyNoted = true;
       return;
     }
@@ -384,65 +386,5 @@ class Walk {
     const logged = this.keys.keyLog.masterByClientRandom.get(toHex(clientRandom));
     if (logged && !bytesEqual(logged, derived.master)) hs.ex.notes.push("the key log's master_secret for this client random differs from the one derived here; the derived one is used");
     if (!hs.resumed && hs.serverHello.sessionId.length) this.sessions.set(toHex(hs.serverHello.sessionId), { master: derived.master, tcpStream: this.tcpStream });
-  }
-
-  /** The secret, from the best source: the server's RSA key, an earlier full handshake, the key log. */
-  private secret(hs: Handshake): SecretSource | undefined {
-    const clientRandom = toHex(hs.clientHello!.random);
-    const log = this.keys.keyLog;
-    if (hs.resumed) {
-      const session = this.sessions.get(toHex(hs.serverHello!.sessionId));
-      if (session) return { source: `resumed session: the master_secret made by the full handshake in TCP stream ${session.tcpStream} of this capture`, master: session.master };
-    } else {
-      const rsa = this.rsaPremaster(hs);
-      if (rsa) return rsa;
-    }
-    const master = log.masterByClientRandom.get(clientRandom);
-    if (master) return { source: 'the key log (its CLIENT_RANDOM line for this client random gives master_secret)', master };
-    const bySession = hs.serverHello!.sessionId.length ? log.masterBySessionId.get(toHex(hs.serverHello!.sessionId)) : undefined;
-    if (bySession) return { source: 'the key log (its RSA Session-ID line for this session gives master_secret)', master: bySession };
-    if (hs.resumed) return undefined;
-    const premaster = log.premasterByClientRandom.get(clientRandom) ?? (hs.encrypted && premasterForEncrypted(log, hs.encrypted));
-    if (premaster) return { source: 'the key log (a PMS_CLIENT_RANDOM or RSA line gives pre_master_secret)', premaster };
-    return undefined;
-  }
-
-  /** The pre_master_secret decrypted from the ClientKeyExchange with a --key that is this server's. */
-  private rsaPremaster(hs: Handshake): SecretSource | undefined {
-    const encrypted = hs.encrypted!;
-    const cert = hs.serverChain?.length ? parseCertificate(hs.serverChain[0]) : undefined;
-    const serverModulus = cert?.publicKey.rsa?.n;
-    for (const { name, key } of this.keys.serverKeys) {
-      if (serverModulus !== undefined && key.n !== serverModulus) continue;
-      let premaster: Uint8Array;
-      try {
-        premaster = rsaDecryptPkcs1(key, encrypted);
-      } catch {
-        hs.ex.notes.push(`the ClientKeyExchange does not decrypt with ${name} (no valid PKCS #1 block): not this server's key, or a damaged message`);
-        continue;
-      }
-      if (premaster.length !== 48) {
-        hs.ex.notes.push(`the ClientKeyExchange decrypts with ${name} to ${premaster.length} bytes, not the 48 of a pre_master_secret`);
-        continue;
-      }
-      const version = (premaster[0] << 8) | premaster[1];
-      if (version !== hs.clientHello!.version) hs.ex.notes.push(`pre_master_secret.client_version is ${versionName(version)}, but the ClientHello offered ${versionName(hs.clientHello!.version)} (RFC 6101 5.6.7.1 wants the offered one; a server checking it would fail this handshake)`);
-      return { source: `the server's RSA key ${name} decrypts the ClientKeyExchange to pre_master_secret [RFC 6101 5.6.7.1]`, premaster, encrypted };
-    }
-    if (this.keys.serverKeys.length && serverModulus !== undefined && !this.keys.serverKeys.some((k) => k.key.n === serverModulus)) {
-      hs.ex.notes.push(`no --key is this server's key (its certificate, ${formatName(cert!.subject)}, holds another RSA modulus)`);
-    }
-    return undefined;
-  }
-
-  private missingKey(hs: Handshake, record: number): string {
-    const at = `from record ${record} on, its records are encrypted under keys ssl3 explain does not have, so they are listed, not decrypted`;
-    if (!this.keys.serverKeys.length && ![...Object.values(this.keys.keyLog)].some((m: Map<string, Uint8Array>) => m.size)) {
-      return `no keys given (--keylog FILE or --key SERVER-KEY.pem): ${at}`;
-    }
-    if (hs.resumed) {
-      return `missing key: this handshake resumes session ${toHex(hs.serverHello!.sessionId)}, whose full handshake is not in this capture, and the key log has no line for client random ${toHex(hs.clientHello!.random)}; ${at}`;
-    }
-    return `missing key: the key log has no line for client random ${toHex(hs.clientHello!.random)} and no --key decrypts its ClientKeyExchange; ${at}`;
   }
 }

@@ -387,6 +387,24 @@ describe('ssl3 explain: several connections in one file', () => {
   });
 });
 
+describe('ssl3 explain: the key log forms Wireshark reads', () => {
+  const rec = recorder();
+  converse(rec, ENDPOINTS, { client: { suites: parseSuiteList('aes-128-cbc-sha') } });
+  const bytes = rec.bytes();
+  const byKey = explainCapture(bytes, withServerKey()).connections[0];
+  const { pre_master_secret: pms } = byKey.handshakes[0].keys!;
+
+  it.each([
+    ['RSA <first 8 bytes of the encrypted pre_master_secret> <pre_master_secret>', () => `RSA ${pms!.encrypted!.slice(0, 16)} ${pms!.hex}\n`],
+    ['PMS_CLIENT_RANDOM <client random> <pre_master_secret>', () => `PMS_CLIENT_RANDOM ${byKey.handshakes[0].client_random} ${pms!.hex}\n`],
+  ])('%s: the derivation from pre_master_secret on, as with the server key', (_name, line) => {
+    const c = explainCapture(bytes, withKeyLog([line()])).connections[0];
+    expect(c.handshakes[0].keys?.source).toBe('the key log (a PMS_CLIENT_RANDOM or RSA line gives pre_master_secret)');
+    expect(c.handshakes[0].keys?.master_secret).toEqual(byKey.handshakes[0].keys?.master_secret);
+    expect(c.records).toEqual(byKey.records);
+  });
+});
+
 describe('ssl3 explain: wrong keys and tampering', () => {
   const rec = recorder();
   const { client } = converse(rec, ENDPOINTS, { client: { suites: parseSuiteList('rc4-128-md5') } });
