@@ -30,6 +30,13 @@ export interface HandshakeOptions {
   /** Milliseconds since the epoch; injected for deterministic runs. */
   now?: () => number;
   /**
+   * Take the hello Random's gmt_unix_time (its first 4 bytes) from `random` too, not from the
+   * clock, as NSS and later OpenSSL do: with a seeded `random` the whole Random, and so the
+   * whole handshake, then replays byte for byte while certificates are still checked against
+   * the real time (`ssl3 --seed`).
+   */
+  randomHelloTime?: boolean;
+  /**
    * Checks the peer's chain (DER, leaf first). Called when the peer sends its Certificate;
    * without it any chain is accepted. It may answer later (a revocation check that fetches a
    * CRL): the handshake then waits for the verdict, holding the peer's further input; a

@@ -14,9 +14,10 @@ export function assertNever(x: never): never {
   throw new Error(`unhandled state ${JSON.stringify(x)}`);
 }
 
-/** Random: gmt_unix_time (4 bytes, big-endian) then 28 random bytes. */
+/** Random: gmt_unix_time (4 bytes, big-endian) then 28 random bytes (all 32 random with randomHelloTime). */
 export function helloRandom(host: HandshakeHost): Uint8Array {
   const r = host.random(32);
+  if (host.options.randomHelloTime) return r;
   const t = Math.floor(host.now() / 1000);
   r[0] = (t >>> 24) & 0xff;
   r[1] = (t >>> 16) & 0xff;

@@ -135,6 +135,8 @@ export interface CommonOptions {
   /** Injected for deterministic tests. */
   random?: (n: number) => Uint8Array;
   now?: () => number;
+  /** The hello Random entirely from `random`, gmt_unix_time included (see HandshakeOptions). */
+  randomHelloTime?: boolean;
 }
 
 export interface ConnectOptions extends CommonOptions {
@@ -200,6 +202,7 @@ const CLIENT_SSL_OPTIONS: Record<keyof ClientSslOptions, true> = {
   pcap: true,
   random: true,
   now: true,
+  randomHelloTime: true,
   servername: true,
   session: true,
 };
@@ -227,9 +230,9 @@ function asList<T>(v: T | readonly T[] | undefined): T[] {
 }
 
 /** The settings both roles pass on unchanged from the user's options. */
-function commonSettings(o: CommonOptions, role: Role): Pick<SocketSettings, 'random' | 'now' | 'traceSecrets' | 'splitCbcRecords' | 'onTrace' | 'handshakeTimeout'> {
-  const { random, now, traceSecrets, splitCbcRecords } = o;
-  return { random, now, traceSecrets, splitCbcRecords, onTrace: tracer(o.trace, role), handshakeTimeout: o.handshakeTimeout ?? 120_000 };
+function commonSettings(o: CommonOptions, role: Role): Pick<SocketSettings, 'random' | 'now' | 'randomHelloTime' | 'traceSecrets' | 'splitCbcRecords' | 'onTrace' | 'handshakeTimeout'> {
+  const { random, now, randomHelloTime, traceSecrets, splitCbcRecords } = o;
+  return { random, now, randomHelloTime, traceSecrets, splitCbcRecords, onTrace: tracer(o.trace, role), handshakeTimeout: o.handshakeTimeout ?? 120_000 };
 }
 
 export interface ResolvedClient {
