@@ -1,6 +1,6 @@
 /**
  * An IOS-style command tree engine: the one table (commands.ts) serves the config-file loader,
- * the console, `?` help and Tab completion (../shared/CONFIG.md: "unique-prefix abbreviation,
+ * the console, `?` help and Tab completion (docs/ios-configuration.md: "unique-prefix abbreviation,
  * `?` help, `no` forms, `do`", and the error forms of the feature guide's transcripts).
  *
  * IOS's matching rules, reproduced here:

@@ -1,5 +1,5 @@
 /**
- * A bounded fuzz/property test of the sans-I/O engine (DESIGN.md: "Bad input never crashes
+ * A bounded fuzz/property test of the sans-I/O engine (docs/architecture.md, "Principles": "Bad input never crashes
  * the process"; RFC 6101 section 5.4.2 for the alert set). Random bytes and mutated real
  * handshake flights (bit flips, truncation, duplication, reordering, dropped and injected
  * records, broken length fields, random chunking) go into a fresh server and a fresh client

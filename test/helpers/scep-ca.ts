@@ -1,5 +1,5 @@
 /**
- * SCEP CAs for tests: the real one (micromdm's scepserver, Debian package `scep`, PEERS.md),
+ * SCEP CAs for tests: the real one (micromdm's scepserver, Debian package `scep`, docs/interop.md),
  * started in a temporary depot, and a scripted one on node:http whose answers a test chooses
  * (issue a server certificate, stay PENDING, refuse, answer garbage), for the behaviours the
  * real CA cannot be made to show. The scripted CA reads requests with our CMS code; it is a
