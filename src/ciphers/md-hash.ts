@@ -7,8 +7,8 @@
  *
  * The API is a drop-in for @noble/hashes' `md5`/`sha1`: `fn(data)` one-shot, `fn.create()`,
  * `fn.outputLen`, `fn.blockLen`, and instances with update(data): this, digest() and clone(),
- * plus what noble's HMAC and PBKDF2 use (digestInto, destroy, _cloneInto). As in noble, an instance is finished by
- * digest(): a second digest() or a later update() throws.
+ * plus what noble's HMAC and PBKDF2 use (digestInto, destroy, _cloneInto). As in noble, an
+ * instance is finished by digest(): a second digest() or a later update() throws.
  *
  * Whole blocks are compressed straight from the caller's bytes (through a DataView, which
  * reads any offset and either byte order, so no alignment copy is needed); only the partial

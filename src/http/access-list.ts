@@ -43,7 +43,6 @@ export function isStandardAccessListNumber(n: number): boolean {
   return Number.isInteger(n) && ((n >= 1 && n <= 99) || (n >= 1300 && n <= 1999));
 }
 
-
 /**
  * A client address as the IPv4 number a standard list compares, or undefined for a real IPv6
  * address. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d and ::ffff:XXXX:XXXX) count as IPv4.
