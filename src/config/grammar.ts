@@ -13,7 +13,7 @@
  * A sub-mode falls back to its parent mode for a line it cannot parse, as IOS does, so a
  * config file needs no `exit` after a trustpoint block (parseInMode).
  */
-import { parseIPv4 } from '../http/access-list.js';
+import { parseIPv4 } from '../util/ipv4.js';
 
 export type Handler<E> = (env: E, args: Args) => void | Promise<void>;
 
