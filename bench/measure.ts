@@ -12,6 +12,10 @@ export interface Row {
   native: number;
   /** ours / native: higher is better for every unit used here (all are rates). */
   ratio: number;
+  /** What `native` is: node:crypto (OpenSSL), node:tls, node:https or NSS (run.ts fills it in per group). */
+  against?: string;
+  /** Where measured: native's CPU seconds over ours for the same work (higher is better). */
+  cpuRatio?: number;
 }
 
 /** Work units per second of `fn` (each call does `units` units), best of `rounds`. */
