@@ -84,6 +84,15 @@ export interface ServerOptions extends CommonOptions {
   sessionCache?: SessionCacheOptions | false;
 }
 
+/**
+ * TCP_NODELAY on the sockets we open and accept, as node:http's servers have by default. The
+ * engine's output already leaves in one write per step (a whole flight, a response), so Nagle
+ * has nothing to coalesce; what it can do is hold a short write behind an unacknowledged one
+ * until the peer's delayed ACK comes (up to 40 ms): a close_notify behind the last response,
+ * a client's Finished behind its key exchange when they leave in two steps.
+ */
+const NO_DELAY = true;
+
 function tracer(trace: CommonOptions['trace'], role: string): ((event: TraceEvent) => void) | undefined {
   if (trace === true) return textTracer((line) => process.stderr.write(line), `[${role}] `);
   return trace || undefined;
@@ -129,7 +138,7 @@ export function connect(options: ConnectOptions, callback?: () => void): SSLSock
   const key = options.key === undefined ? undefined : loadKey(options.key, options.passphrase);
   if (chain.length && !key) throw new OptionError('cert: a client certificate needs its key');
   const revocation = loadRevocation(options.revocation, { fetch: options.crlFetcher });
-  const raw = options.socket ?? net.connect({ host, port: options.port ?? 443 });
+  const raw = options.socket ?? net.connect({ host, port: options.port ?? 443, noDelay: NO_DELAY });
   const servername = options.servername ?? host;
   let outcome: { authorized: boolean; error?: string } = { authorized: false };
   const ssl: SSLSocket = new SSLSocket(raw, 'client', {
@@ -212,7 +221,7 @@ export class SSLServer extends net.Server {
     private readonly options: ServerOptions,
     secureConnectionListener?: (socket: SSLSocket) => void,
   ) {
-    super({ pauseOnConnect: false });
+    super({ pauseOnConnect: false, noDelay: NO_DELAY });
     const suites = loadSuites(options.ciphers);
     const { key, chain } = loadIdentity(options.key, options.cert, options.passphrase);
     this.settings = {
