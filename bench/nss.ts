@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/socket/index.js';
 import { benchIdentity, HOST } from './identity.js';
-import type { Row } from './measure.js';
+import { parseProcStat, type Row } from './measure.js';
 import { Daemon, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, runSync, startSelfserv, tempDir, waitForPort } from '../test/interop/nss-helpers.js';
 
 const MB = 1024 * 1024;
@@ -137,10 +137,9 @@ function treeCpuSeconds(pid: number | undefined): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3, state
-      parent.set(Number(entry), Number(fields[1]));
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100); // utime, stime in 1/100 s
+      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      parent.set(Number(entry), stat.ppid);
+      cpu.set(Number(entry), stat.cpu);
     } catch {
       // the process ended while we looked
     }

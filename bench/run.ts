@@ -15,6 +15,7 @@
  *   npm run bench -- --only rsa     rows whose name contains a word (repeatable)
  */
 import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, privateEncrypt, publicEncrypt, constants, createPrivateKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -77,7 +78,24 @@ function cipherRows(): Row[] {
 
   rows.push(compare('md5', 'MB/s', () => md5(data), () => createHash('md5').update(data).digest(), mb));
   rows.push(compare('sha1', 'MB/s', () => sha1(data), () => createHash('sha1').update(data).digest(), mb));
+  const ours = rows.at(-1)!.ours;
+  const software = opensslSoftwareSha1();
+  rows.push({ name: 'sha1-no-sha-ext', unit: 'MB/s', ours, native: software, ratio: ours / software });
   return rows;
+}
+
+/**
+ * OpenSSL's SHA-1 with the CPU's SHA extensions (SHA-NI) masked off through OPENSSL_ia32cap
+ * (CPUID leaf 7 EBX bit 29), measured in a child process: the software SHA-1, which is what
+ * JavaScript, with no access to those instructions, can be held to. The `sha1` row is against
+ * whatever OpenSSL uses on this CPU (its SHA-1 instructions where it has them).
+ */
+function opensslSoftwareSha1(): number {
+  const measure = JSON.stringify(new URL('./measure.ts', import.meta.url).href);
+  const script = `import { createHash } from 'node:crypto'; import { rate } from ${measure};
+const data = new Uint8Array(${RECORD}); console.log(rate(() => createHash('sha1').update(data).digest(), ${mb}));`;
+  const env = { ...process.env, OPENSSL_ia32cap: ':~0x20000000' };
+  return Number(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8' }).trim());
 }
 
 const NATIVE_CIPHER: Record<string, string> = {
@@ -167,7 +185,7 @@ function rsaRows(): Row[] {
  * `against` names what the group's `native` figure is.
  */
 const GROUPS: { names: string[]; against: string; run: (want: (name: string) => boolean) => Row[] | Promise<Row[]> }[] = [
-  { names: ['rc4', 'des-cbc', '3des-cbc', 'aes-128-cbc', 'md5', 'sha1'], against: 'openssl', run: cipherRows },
+  { names: ['rc4', 'des-cbc', '3des-cbc', 'aes-128-cbc', 'md5', 'sha1', 'sha1-no-sha-ext'], against: 'openssl', run: cipherRows },
   {
     names: ['rc4-128-md5', 'rc4-128-sha', '3des-ede-cbc-sha', 'des-cbc-sha', 'aes-128-cbc-sha', 'aes-256-cbc-sha'],
     against: 'openssl',
