@@ -52,6 +52,15 @@ export interface Endpoint {
   keylog: string[];
 }
 
+/**
+ * Hands bytes from the network to a connection. The fuzz and timing code feeds the engine
+ * only through here (or pair()/ScriptedClient), so a change of the engine's input API has
+ * one place to follow.
+ */
+export function feed(target: { conn: { receive(bytes: Uint8Array): void } }, bytes: Uint8Array): void {
+  target.conn.receive(bytes);
+}
+
 /** A server (with the shared test identity) or client Connection, not wired to any peer. */
 export function endpoint(role: 'client' | 'server', options: Partial<ConnectionOptions> = {}): Endpoint {
   const id = identity();
