@@ -216,10 +216,11 @@ export class Forger {
   /**
    * A record whose CBC padding_length byte is `padLength` (section 5.2.3.2), with `padLength`
    * padding bytes (of value `padByte`) before it and a correct MAC over the fragment; -1 means
-   * no padding (stream).
+   * no padding (stream). With `macOver`, the MAC is computed over those bytes instead, so the
+   * record carries a wrong MAC of the right length.
    */
-  sealWith(type: number, fragment: Uint8Array, padLength: number, padByte = padLength): Uint8Array {
-    const mac = this.mac.compute(this.seq++, type, fragment);
+  sealWith(type: number, fragment: Uint8Array, padLength: number, padByte = padLength, macOver = fragment): Uint8Array {
+    const mac = this.mac.compute(this.seq++, type, macOver);
     const pad = padLength < 0 ? new Uint8Array(0) : new Uint8Array(padLength + 1).fill(padByte);
     if (padLength >= 0) pad[padLength] = padLength;
     const plain = concatBytes(fragment, mac, pad);
