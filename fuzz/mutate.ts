@@ -7,6 +7,7 @@
  * found by walking the seed's TLV tree (X.690 8.1.2, 8.1.3).
  */
 import fc from 'fast-check';
+import { concatBytes } from '../src/util/bytes.js';
 import type { FuzzInput } from './target.js';
 
 /** Byte values that sit on parser boundaries: length forms, common tags, sign bits. */
@@ -75,16 +76,6 @@ export interface Seeds {
   readonly der?: boolean;
 }
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
 /** Applies the edits to a copy of `seed`; positions wrap around the current length. */
 export function applyEdits(seed: Uint8Array, edits: readonly Edit[], ctx: Seeds, offsets?: { tags: number[]; lengths: number[] }): Uint8Array {
   let b: Uint8Array = seed.slice();
@@ -98,14 +89,14 @@ export function applyEdits(seed: Uint8Array, edits: readonly Edit[], ctx: Seeds,
         if (b.length) b[at % b.length] = e.v;
         break;
       case 'insert':
-        b = cat(b.subarray(0, at), e.bytes, b.subarray(at));
+        b = concatBytes(b.subarray(0, at), e.bytes, b.subarray(at));
         break;
       case 'delete':
-        b = cat(b.subarray(0, at), b.subarray(at + e.n));
+        b = concatBytes(b.subarray(0, at), b.subarray(at + e.n));
         break;
       case 'dup': {
         const from = e.from % (b.length + 1);
-        b = cat(b.subarray(0, at), b.subarray(from, from + e.n), b.subarray(at));
+        b = concatBytes(b.subarray(0, at), b.subarray(from, from + e.n), b.subarray(at));
         break;
       }
       case 'truncate':
@@ -114,12 +105,12 @@ export function applyEdits(seed: Uint8Array, edits: readonly Edit[], ctx: Seeds,
       case 'splice': {
         const other = ctx.seeds[e.other % ctx.seeds.length];
         const from = e.from % (other.length + 1);
-        b = cat(b.subarray(0, at), other.subarray(from, from + e.n), b.subarray(at + e.n));
+        b = concatBytes(b.subarray(0, at), other.subarray(from, from + e.n), b.subarray(at + e.n));
         break;
       }
       case 'word': {
         const words = ctx.dictionary ?? [];
-        if (words.length) b = cat(b.subarray(0, at), words[e.word % words.length], b.subarray(at));
+        if (words.length) b = concatBytes(b.subarray(0, at), words[e.word % words.length], b.subarray(at));
         break;
       }
       case 'header': {

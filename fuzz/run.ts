@@ -18,20 +18,14 @@
  * first seed (default: from the clock), so a run can be repeated.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { loadAverage, scriptFlags } from '../test/helpers/script-flags.js';
 import { TARGETS, targetByName } from './targets/index.js';
 import { decodeInput, timed } from './target.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
 const USAGE = 'usage: npm run fuzz -- [--time DURATION | --count N] [--target NAME]... [--seed N] [--slice DURATION] [--hang DURATION] [--out DIR] | --replay FILE | --list';
-
-function fail(message: string): never {
-  process.stderr.write(`fuzz: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
 
 /** 90, 90s, 15m, 8h (seconds when bare) in milliseconds. */
 function duration(text: string, flag: string): number {
@@ -48,28 +42,20 @@ function wholeNumber(text: string, flag: string): number {
   return Number(text);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      time: { type: 'string' },
-      count: { type: 'string' },
-      target: { type: 'string', multiple: true },
-      seed: { type: 'string' },
-      slice: { type: 'string' },
-      hang: { type: 'string' },
-      out: { type: 'string' },
-      replay: { type: 'string' },
-      list: { type: 'boolean' },
-    },
-    strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (e) {
-  fail((e as Error).message);
-}
+const flags = scriptFlags('fuzz', USAGE, {
+  time: { type: 'string' },
+  count: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  slice: { type: 'string' },
+  hang: { type: 'string' },
+  out: { type: 'string' },
+  replay: { type: 'string' },
+  list: { type: 'boolean' },
+});
+const args = flags.values;
+// Annotated, so that the compiler knows a call to it ends the script.
+const fail: (message: string) => never = flags.fail;
 
 if (args.list) {
   for (const t of TARGETS) process.stdout.write(`${t.name.padEnd(20)} ${t.what}\n`);
@@ -128,9 +114,7 @@ function save(kind: 'property' | 'hang' | 'uncaught', target: string, input: str
 }
 
 process.stdout.write(
-  `fuzz: ${names.length} targets, ${ms !== undefined ? `${(ms / 1000).toFixed(0)} s` : `${count} inputs`}, seed ${seed}, slices of ${(sliceMs / 1000).toFixed(0)} s, hang bound ${(hangMs / 1000).toFixed(0)} s; load average ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}\n`,
+  `fuzz: ${names.length} targets, ${ms !== undefined ? `${(ms / 1000).toFixed(0)} s` : `${count} inputs`}, seed ${seed}, slices of ${(sliceMs / 1000).toFixed(0)} s, hang bound ${(hangMs / 1000).toFixed(0)} s; load average ${loadAverage()}\n`,
 );
 
 const started = Date.now();
