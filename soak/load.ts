@@ -33,6 +33,8 @@ export interface SoakOptions {
   rampMs?: number;
   /** A client with no outcome after this long has failed, ms. */
   clientTimeoutMs?: number;
+  /** Half the clients resume a session (default); false: every one makes a full handshake. */
+  resume?: boolean;
   log?: (line: string) => void;
 }
 
@@ -219,6 +221,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     slowByteMs: options.slowByteMs ?? 20,
     rampMs: options.rampMs ?? 2,
     clientTimeoutMs: options.clientTimeoutMs ?? 120_000,
+    resume: options.resume ?? true,
   };
   const log = options.log ?? (() => {});
   const { server, port } = await ServerProcess.start({ bits: o.bits, maxConnections: o.maxConnections, idle: 60, life: 120 });
@@ -238,7 +241,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const behaviours: Behaviour[] = ['prompt', 'idle', 'prompt', 'slow'];
       const clients: Promise<Outcome>[] = [];
       for (let i = 0; i < o.connections; i++) {
-        const resumed = i % 2 === 1;
+        const resumed = o.resume && i % 2 === 1;
         const behaviour = behaviours[Math.floor(i / 2) % behaviours.length];
         clients.push(client(port, resumed ? session : undefined, behaviour, wave, o, open).then((out) => ({ ...out, tag: `${resumed ? 'resumed' : 'full'}/${behaviour}` })));
         if (o.rampMs) await sleep(o.rampMs);
