@@ -281,7 +281,8 @@ export abstract class PolicyServer {
       raw.destroy();
       return;
     }
-    const slot = policy.limit.acquire(() => raw.destroy());
+    // An SSL connection the server has answered keeps its slot (connection-limit.ts says why).
+    const slot = policy.limit.acquire(() => raw.destroy(), this.kind === 'https' ? () => raw.bytesWritten === 0 : undefined);
     if (!slot) {
       raw.destroy();
       return;
