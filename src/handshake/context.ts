@@ -10,7 +10,7 @@ import type { CipherSuite } from '../ciphers/suites.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { RandomSource } from '../util/random.js';
 import type { AlertName, FailureKind } from '../record/alerts.js';
-import type { Session, SessionCache } from './session.js';
+import type { Session, SessionStore } from './session.js';
 import type { HandshakeMessage } from './messages.js';
 
 /**
@@ -55,7 +55,8 @@ export interface HandshakeOptions {
   requireCert?: boolean;
   /** DER names listed in CertificateRequest.certificate_authorities. */
   certificateAuthorities?: readonly Uint8Array[];
-  sessionCache?: SessionCache;
+  /** Sessions to resume and to keep (session.ts); its lookup may be asynchronous. */
+  sessionCache?: SessionStore;
   /** Allow a client to renegotiate. Off by default (see connection.ts). */
   allowRenegotiation?: boolean;
 

@@ -7,7 +7,7 @@
  */
 import type * as net from 'node:net';
 import type { CipherSuite } from '../ciphers/suites.js';
-import type { Session, SessionCache, SessionCacheOptions } from '../handshake/session.js';
+import type { Session, SessionCacheOptions, SessionStore } from '../handshake/session.js';
 import type { Pin } from '../pki/pin.js';
 import type { Role, TraceEvent } from '../connection/connection.js';
 import { textTracer } from '../trace/text-trace.js';
@@ -157,7 +157,26 @@ export interface ServerOptions extends CommonOptions {
   requireCert?: boolean;
   /** Allow client-initiated renegotiation (default false). */
   allowRenegotiation?: boolean;
-  sessionCache?: SessionCacheOptions | false;
+  /**
+   * Sessions to resume: this server's own cache (its options; the default), false for none,
+   * or a SessionStoreProvider: a cache kept elsewhere and shared, such as the primary
+   * process's for all cluster workers (src/http/cluster-worker.ts).
+   */
+  sessionCache?: SessionCacheOptions | false | SessionStoreProvider;
+}
+
+/**
+ * Sessions kept outside the server, for several servers alike (one per worker process). The
+ * scope names what a session was made under (index.ts sessionScope(): identity and client
+ * authentication): servers with the same settings share their sessions, and a change of
+ * settings starts a scope of its own, as a new cache does for a server on its own.
+ */
+export interface SessionStoreProvider {
+  store(scope: string): SessionStore;
+}
+
+export function isSessionStoreProvider(o: ServerOptions['sessionCache']): o is SessionStoreProvider {
+  return typeof (o as SessionStoreProvider | undefined)?.store === 'function';
 }
 
 
@@ -312,7 +331,7 @@ export function resolveServerOptions(options: ServerOptions, crlCache: CrlCache)
 }
 
 /** What each SSLSocket a server accepts is given, from its options and current settings. */
-export function serverSocketSettings(options: ServerOptions, live: ServerSettings, sessionCache: SessionCache | undefined): SocketSettings {
+export function serverSocketSettings(options: ServerOptions, live: ServerSettings, sessionCache: SessionStore | undefined): SocketSettings {
   return {
     ...commonSettings(options, 'server'),
     suites: live.suites,
