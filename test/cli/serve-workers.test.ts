@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/socket/index.js';
@@ -157,7 +157,12 @@ describe('ssl3 serve --config FILE --workers 2', () => {
     const config = join(id.dir, 'router.cfg');
     const write = (suite: string) => writeFileSync(config, ['hostname dev1', 'ip http secure-server', `ip http secure-port ${port}`, `ip http secure-ciphersuite ${suite}`, 'end', ''].join('\n'));
     write('rc4-128-sha');
-    const s = await serve(['--config', config, '--data-dir', join(id.dir, 'data')], port);
+    // The device's key pair up front (a small one), so no worker spends seconds making one.
+    const data = join(id.dir, 'data');
+    mkdirSync(data);
+    copyFileSync(id.keyFile, join(data, 'server-key.pem'));
+    copyFileSync(id.certFile, join(data, 'server-cert.pem'));
+    const s = await serve(['--config', config, '--data-dir', data], port);
     const before = [await fetchStatus(port), await fetchStatus(port)];
     expect(before.map((f) => f.suite)).toEqual(['rc4-128-sha', 'rc4-128-sha']);
     expect(new Set(before.map((f) => f.pid))).toEqual(new Set(s.pids));
