@@ -83,7 +83,7 @@ describe('a session cache that answers later', () => {
     const store = new LaterStore(cache);
     const run = resumeWith(store, cache);
     run.server.conn.transportClosed();
-    expect(run.server.closed?.error?.code).toBe('CLOSED_IN_HANDSHAKE');
+    expect(run.server.closed?.error?.code).toBe('ERR_SSL_CLOSED_IN_HANDSHAKE');
     const sent = run.server.sent.length;
     store.release();
     await settle();

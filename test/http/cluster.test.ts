@@ -1,8 +1,8 @@
 /**
  * The cluster's shared state (src/http/cluster-hub.ts in the primary, cluster-worker.ts in each
  * worker) over in-memory channels that deliver later and copy what they carry, as the IPC
- * channel does: one connection limit across workers (yielding, refusing, giving back the slots
- * of a worker that went away), one session cache (a session made in one worker resumes in
+ * channel does: one connection limit across workers (yielding, refusing, keeping a connection
+ * answered before the word to yield arrived, giving back the slots of a worker that went away), one session cache (a session made in one worker resumes in
  * another, found in the worker's copy or asked of the primary), one access log.
  */
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,22 @@ describe('the connection limit across workers', () => {
     await settle();
     expect(await a.acquire()).toBeDefined();
     expect(hub.limit.counters.current).toBe(2);
+  });
+
+  it('keeps a connection answered before the word to yield reached it, and counts it again', async () => {
+    const { hub, links } = cluster(2);
+    const [a, b] = links.map((l) => l.limit());
+    a.max = 1;
+    b.max = 1;
+    const yielded: string[] = [];
+    // Not settled as far as the primary knows, but its server has answered it (canYield: no).
+    expect(await a.acquire(() => yielded.push('a1'), () => false)).toBeDefined();
+    expect(await b.acquire(() => yielded.push('b1'))).toBeDefined();
+    await settle();
+    await settle();
+    expect(yielded).toEqual([]);
+    // Over the limit by that one connection until one closes; nothing was closed for it.
+    expect(hub.limit.counters).toMatchObject({ accepted: 2, yielded: 0, current: 2 });
   });
 
   it('gives back every slot of a worker that went away', async () => {
