@@ -64,6 +64,8 @@ export interface RouterOptions {
    * cluster's primary process, shared by all its workers (`ssl3 serve --config --workers N`).
    */
   shared?: { limit: ConnectionGate; sessionCache: SessionStoreProvider };
+  /** The HTTPS server's RSA private-key operations in worker threads (src/socket/rsa-pool.ts); default on the event loop. */
+  rsaThreads?: boolean;
 }
 
 /** The listeners the running servers are bound to (only those that are running). */
@@ -299,6 +301,7 @@ export class Router implements ConfigContext {
         pcap: this.options.pcap,
         policy: this.policy,
         sessionCache: this.options.shared?.sessionCache,
+        rsaThreads: this.options.rsaThreads,
       },
       this.handler,
     );

@@ -18,7 +18,8 @@
  */
 import type { CipherSuite } from '../ciphers/suites.js';
 import { suiteById } from '../ciphers/suites.js';
-import { rsaDecryptPremaster, rsaVerifyPkcs1 } from '../pki/rsa.js';
+import { premasterDecryptionInput, premasterFromBlock, rsaVerifyPkcs1 } from '../pki/rsa.js';
+import { localPrivateKey } from './private-key.js';
 import { modulusBytes } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
@@ -341,12 +342,19 @@ export class ServerHandshake implements HandshakeMachine {
   private onClientKeyExchange(n: Negotiated, peer: Peer, encrypted: Uint8Array): void {
     const { options } = this.host;
     // Section 5.6.7.1 and the Bleichenbacher countermeasure: whatever is wrong with the block
-    // (padding, length, version), continue with a random premaster; the Finished check fails later.
-    const premaster = rsaDecryptPremaster(options.privateKey!, encrypted, n.hello.version, this.host.random);
-    const master = masterSecret(premaster, n.hello.random, n.serverRandom);
-    this.host.setPendingKeys(n.suite, master, n.hello.random, n.serverRandom);
-    const k: Keyed = { ...n, ...peer, master, resumed: false };
-    this.state = peer.peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k };
+    // (padding, length, version), continue with a random premaster; the Finished check fails
+    // later. The private-key operation may run elsewhere (private-key.ts): the block it
+    // returns is checked here, with masks, whatever its origin.
+    const prepared = premasterDecryptionInput(options.privateKey!, encrypted, this.host.random);
+    const operations = options.privateKeyOperations ?? localPrivateKey(options.privateKey!, this.host.random);
+    this.state = { name: 'waiting', step: 'the RSA private-key operation' };
+    afterStep(this.host, operations.decrypt(prepared.input), (em) => {
+      const { premaster } = premasterFromBlock(em, n.hello.version, prepared);
+      const master = masterSecret(premaster, n.hello.random, n.serverRandom);
+      this.host.setPendingKeys(n.suite, master, n.hello.random, n.serverRandom);
+      const k: Keyed = { ...n, ...peer, master, resumed: false };
+      this.state = peer.peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k };
+    });
   }
 
   private onCertificateVerify(k: Keyed, msg: HandshakeMessage): void {

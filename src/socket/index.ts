@@ -24,6 +24,7 @@ import {
   type ServerOptions,
   type ServerSettings,
   isSessionStoreProvider,
+  rsaPoolOf,
   type SocketSettings,
 } from './options.js';
 
@@ -101,6 +102,9 @@ export class SSLServer extends net.Server {
     this.cacheOptions = options.sessionCache;
     this.cache = this.newSessionCache();
     this.socketSettings = serverSocketSettings(options, this.settings, this.cache);
+    // The RSA threads start with the server rather than with its first full handshake.
+    const pool = rsaPoolOf(options);
+    if (pool) this.once('listening', () => pool.warm());
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (raw: net.Socket) => this.onConnection(raw));
   }

@@ -28,6 +28,8 @@ export interface DeviceOptions {
   trace?: boolean | ((event: TraceEvent) => void);
   /** What several processes share (serve --config --workers N): see RouterOptions.shared. */
   shared?: RouterOptions['shared'];
+  /** RSA private-key operations in worker threads (the commands set it; tests need not). */
+  rsaThreads?: boolean;
 }
 
 export interface OpenedDevice {
@@ -51,7 +53,7 @@ async function readConfig(path: string): Promise<string> {
 export async function openDevice(o: DeviceOptions): Promise<OpenedDevice> {
   let router: Router;
   try {
-    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog, pcap: o.pcap, trace: o.trace, shared: o.shared });
+    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog, pcap: o.pcap, trace: o.trace, shared: o.shared, rsaThreads: o.rsaThreads });
   } catch (e) {
     throw new UsageError(`--data-dir ${o.dataDir}: ${(e as Error).message}`, 1);
   }

@@ -64,6 +64,7 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
     pcap: openPcapFile(o.pcap, 'serve', io),
     trace: o.trace,
     shared: o.role && { limit: o.role.link.limit(), sessionCache: o.role.link.sessions() },
+    rsaThreads: true,
   });
   const router = device.router;
   if (device.errors) {

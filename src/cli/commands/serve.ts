@@ -324,7 +324,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], splitCbcRecords: !values['no-record-split'], pcap, policy, sessionCache: role?.link.sessions(), ...seeded },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], splitCbcRecords: !values['no-record-split'], pcap, policy, sessionCache: role?.link.sessions(), rsaThreads: true, ...seeded },
       handler,
     );
     if (keylog) server.ssl.on('keylog', keylog);
