@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/socket/index.js';
 import type { Session } from '../../src/handshake/session.js';
 import { makeIdentity } from '../helpers/identity.js';
+import { capture } from '../helpers/cli.js';
+import { main } from '../../src/cli/main.js';
 import { freePort, sleep } from '../interop/nss-helpers.js';
 
 const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
@@ -90,6 +92,14 @@ function alive(pid: number): boolean {
 }
 
 describe('ssl3 serve --workers 2', () => {
+  it('refuses what one process alone can do: one capture file, one replayed randomness', async () => {
+    for (const [flag, value] of [['--pcap', join(id.dir, 'x.pcap')], ['--seed', 'abc']]) {
+      const io = capture();
+      expect(await main(['serve', '--workers', '2', flag, value], io)).toBe(2);
+      expect(io.err.split('\n')[0]).toMatch(new RegExp(`^ssl3 serve: ${flag} .* cannot be combined with --workers$`));
+    }
+  });
+
   it('resumes in one worker the sessions made in the other, replaces a dead worker, keeps one access log, and stops every worker on SIGTERM', async () => {
     const log = join(id.dir, 'access.log');
     const s = await serve(['--key', id.keyFile, '--cert', id.certFile, '--ciphers', 'rc4-128-sha', '--max-connections', '50', '--access-log', log]);

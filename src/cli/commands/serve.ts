@@ -272,17 +272,25 @@ export const serveCommand: Command = {
       }),
     );
     const workers = intFlag('workers', values.workers, 1, 64, 1);
+    if (workers > 1) {
+      // Each worker would write its own capture into the one file, or replay the same randomness.
+      if (values.pcap !== undefined) throw new UsageError('--pcap writes one process\'s capture file; it cannot be combined with --workers');
+      if (values.seed !== undefined) throw new UsageError('--seed replays one process\'s handshakes byte for byte; it cannot be combined with --workers');
+    }
     if (workers > 1 && !isWorker()) {
       // The primary: it runs no server; each worker runs this same command line.
       const log = values.config === undefined ? openAccessLog(values['access-log'], io) : undefined;
       return runPrimary({ workers, argv: ['serve', ...argv], accessLog: log?.write, closeLog: log?.close }, io);
     }
     const role = workers > 1 ? joinPrimary(io) : undefined;
+    // A trace goes straight to this process's standard error (every worker's connections);
+    // other output goes through the primary, which prints one worker's.
+    const traceIo = io;
     if (role) io = role.io;
     if (values.config !== undefined) {
       const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog', 'pcap', 'trace', 'trace-json', 'workers'].includes(k));
       if (clash.length) throw new UsageError(`--config takes the server settings from the file; --${clash[0]} cannot be combined with it`);
-      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog, pcap: values.pcap, trace: tracerFromFlags(values, io, 'server'), role }, io);
+      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog, pcap: values.pcap, trace: tracerFromFlags(values, traceIo, 'server'), role }, io);
     }
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const port = checkSecurePort(values.port, isRoot ? 443 : 4433);
@@ -315,7 +323,7 @@ export const serveCommand: Command = {
       note = id.created ? ` (new self-signed certificate in ${dataDir})` : ` (self-signed certificate from ${dataDir})`;
     }
     const keylog = keylogAppender(values.keylog);
-    const trace = tracerFromFlags(values, io, 'server');
+    const trace = tracerFromFlags(values, traceIo, 'server');
     const root = values.root;
 
     const handler: RequestHandler = (req, res) => {
