@@ -32,6 +32,8 @@ const WORKER_ENV = 'SSL3_WORKER';
 /** A replacement for a worker that died within this many ms of its start counts as a failed start. */
 const QUICK_DEATH_MS = 5_000;
 const MAX_QUICK_DEATHS = 5;
+/** How long a worker's graceful stop may take (its servers' close grace, PolicyServer.close). */
+const STOP_GRACE_MS = 5_000;
 
 export interface PrimaryOptions {
   workers: number;
@@ -118,9 +120,16 @@ export async function runPrimary(o: PrimaryOptions, io: CliIo): Promise<number> 
 
   const stopAll = async (): Promise<void> => {
     stopping = true;
-    const exits = [...live.values()].map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
-    for (const w of live.values()) if (w.isConnected()) w.send({ ssl3: 'stop' } satisfies ToWorker);
+    const workers = [...live.values()];
+    // Its exit can come before the primary has read the last of its messages (access log
+    // lines): the channel's end comes after them.
+    const ended = (w: Worker, event: 'exit' | 'disconnect', done: boolean) => new Promise<void>((resolve) => (done ? resolve() : w.once(event, () => resolve())));
+    const exits = workers.map((w) => Promise.all([ended(w, 'exit', w.isDead()), ended(w, 'disconnect', !w.isConnected())]));
+    for (const w of workers) if (w.isConnected()) w.send({ ssl3: 'stop' } satisfies ToWorker);
+    // A worker's close gives its connections STOP_GRACE_MS at most; one still there after that is stuck.
+    const timer = setTimeout(() => workers.forEach((w) => w.isDead() || w.process.kill('SIGKILL')), STOP_GRACE_MS + 5_000);
     await Promise.all(exits);
+    clearTimeout(timer);
     await o.closeLog?.();
   };
 

@@ -123,7 +123,6 @@ export class RsaPool {
     const worker = startThread();
     const thread: Thread = { worker, pending: new Map(), keys: new Set() };
     this.threads.push(thread);
-    worker.unref();
     worker.on('message', (reply: PoolReply) => {
       const p = thread.pending.get(reply.id);
       if (!p) return;
@@ -140,6 +139,8 @@ export class RsaPool {
     };
     worker.on('error', (err) => gone(`failed: ${err.message}`));
     worker.on('exit', (code) => gone(`exited (code ${code})`));
+    // After the listeners: adding a 'message' listener refs a worker again.
+    worker.unref();
     return thread;
   }
 }

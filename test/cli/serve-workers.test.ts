@@ -112,9 +112,16 @@ describe('ssl3 serve --workers 2', () => {
     expect(later.every((f) => f.reused)).toBe(true);
     // Both workers served, so the session made in one was resumed in the other.
     expect(new Set([first.pid, ...later.map((f) => f.pid)])).toEqual(new Set(s.pids));
+    // Each request's line reaches the primary a moment after its response: all nine are in
+    // before the kill, which would lose one still on its way.
+    const deadline = Date.now() + 60_000;
+    const logged = () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+    while (logged().length < 9) {
+      if (Date.now() > deadline) throw new Error(`${logged().length} access log lines, not 9`);
+      await sleep(20);
+    }
     // A worker that dies is replaced, and the sessions outlive it (the primary keeps them).
     process.kill(s.pids[1], 'SIGKILL');
-    const deadline = Date.now() + 60_000;
     while (!/worker 2 \(pid \d+\) was killed by SIGKILL; starting another/.test(s.err())) {
       if (Date.now() > deadline) throw new Error(`no replacement: ${s.err()}`);
       await sleep(50);
@@ -129,7 +136,7 @@ describe('ssl3 serve --workers 2', () => {
     const all = new Set([...s.pids, ...again.map((f) => f.pid)]);
     expect(await stop(s)).toBe(0);
     expect([...all].filter(alive)).toEqual([]);
-    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    const lines = logged();
     expect(lines).toHaveLength(9 + again.length);
     expect(lines.every((l) => / 127\.0\.0\.1 rc4-128-sha GET \/ 200 \d+ \d+ms$/.test(l))).toBe(true);
   }, 120_000);

@@ -2,9 +2,11 @@
  * RSA private-key operations off the event loop (src/socket/rsa-pool.ts, the handshake's
  * asynchronous private-key step in handshake/private-key.ts): the pool's threads give the
  * blocks the local operation gives (for more keys than they keep), a server with `rsaThreads`
- * decrypts its premaster secrets there and a client signs its CertificateVerify there, and the
- * event loop's thread then spends a fraction of the CPU it spends doing them itself.
+ * decrypts its premaster secrets there and a client signs its CertificateVerify there, idle
+ * threads let a process end, and the event loop's thread then spends a fraction of the CPU it
+ * spends doing them itself.
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +48,19 @@ describe('the RSA pool', () => {
       const got = await Promise.all(keys.map((k) => pool.operations(k).decrypt(block(k))));
       got.forEach((g, i) => expect(Buffer.from(g), `key ${i}, round ${round}`).toEqual(Buffer.from(localPrivateKey(keys[i], systemRandom).decrypt(block(keys[i])) as Uint8Array)));
     }
+  });
+
+  it('never keeps a process alive once its threads are idle', () => {
+    // A process that warms a pool and runs an operation must end by itself.
+    const pool = JSON.stringify(new URL('../../src/socket/rsa-pool.ts', import.meta.url).href);
+    const keys = JSON.stringify(new URL('../helpers/keys.ts', import.meta.url).href);
+    const script = `import { RsaPool } from ${pool}; import { nodeRsaKey } from ${keys};
+const key = nodeRsaKey(512); const p = new RsaPool(2); p.warm();
+const out = await p.operations(key).decrypt(new Uint8Array(64).fill(1)); console.log('done', out.length);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.error, r.stderr).toBeUndefined();
+    expect(r.stdout.trim()).toBe('done 64');
+    expect(r.status).toBe(0);
   });
 
   it('decrypts a server\'s premaster secrets and signs a client\'s CertificateVerify', async () => {
