@@ -152,7 +152,10 @@ export function nestSpans(spans: readonly FieldSpan[], bytes: Uint8Array): Field
       node.value = (BYTES_FORMATS[node.name] ?? toHex)(b);
       if (node.name === 'random' && b.length === 32) node.children = randomParts(node, bytes);
     } else {
-      node.value = `${node.children.length - (node.children[0].name === 'length' ? 1 : 0)} items`;
+      // A vector of elements: how many of what, or, when they differ, its size.
+      const elements = node.children.filter((c, i) => !(i === 0 && c.name === 'length'));
+      const names = new Set(elements.map((c) => c.name));
+      node.value = names.size === 1 ? `${elements.length} × ${elements[0].name}` : `${contents(node, bytes).length} bytes`;
     }
   };
   roots.forEach(fill);
