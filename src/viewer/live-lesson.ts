@@ -109,10 +109,13 @@ export class LiveLesson implements FlowRecorder {
     return this.writing;
   }
 
-  /** The last write; nothing is written after it. */
+  /** The last write (a failure goes to `failed`, as later writes' do); nothing is written after it. */
   async close(): Promise<void> {
+    const wasStopped = this.stopped;
     try {
       await this.flush();
+    } catch (e) {
+      if (!wasStopped) this.options.failed(e instanceof Error ? e : new Error(String(e)));
     } finally {
       this.stopped = true;
     }

@@ -12,6 +12,7 @@ import { EXPLAIN_KEY_FLAGS, EXPLAIN_KEY_USAGE, explainKeysFromFlags, readInputFi
 import { lessonOf } from '../../viewer/lesson-html.js';
 import { lessonPage } from '../../viewer/lesson-file.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
+import { lessonWriteError } from '../viewer-option.js';
 import { Ssl3Error } from '../../util/errors.js';
 
 const USAGE = `ssl3 view CAPTURE|TRACE.jsonl [--keylog FILE]... [--key SERVER-KEY.pem]... [-o LESSON.html]
@@ -56,8 +57,7 @@ export const viewCommand: Command = {
     try {
       await writeFileAtomic(output, page, 0o600);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`-o ${output}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`, 1);
+      throw lessonWriteError(`-o ${output}`, e);
     }
     const n = lesson.explanation.connections.length;
     io.stdout(`ssl3 view: wrote ${output}: ${n} SSL/TLS connection${n === 1 ? '' : 's'} (open it in a browser; it holds keys and decrypted data)\n`);
