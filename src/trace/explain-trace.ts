@@ -52,7 +52,7 @@ function parseLine(text: string, line: number): TraceLine | string {
   } catch {
     return 'not JSON';
   }
-  if (typeof o !== 'object' || o === null) return 'not a JSON object';
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'not a JSON object';
   const e = o as Record<string, unknown>;
   const str = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : undefined);
   const event = str('event');
@@ -85,6 +85,15 @@ function parseLine(text: string, line: number): TraceLine | string {
     return { ...out, master_secret: master };
   }
   return { ...out, text: str('text') ?? '' };
+}
+
+/** A hello's random, or undefined when it does not decode (the walk says why). */
+function randomOf(decode: (body: Uint8Array) => { random: Uint8Array }, body: Uint8Array): Uint8Array | undefined {
+  try {
+    return decode(body).random;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Bytes that arrive in pieces and leave in other pieces: the handshake messages of one direction, cut into its records. */
@@ -159,18 +168,12 @@ class View {
     const body = fromHex(e.body!);
     if (e.message === V2_HELLO) {
       // The engine traces an SSLv2-format hello as a message alone: it has no SSL 3.0 record.
-      this.clientRandom = decodeV2ClientHello(body).random;
+      this.clientRandom = randomOf(decodeV2ClientHello, body);
       this.push({ side, frame: e.line, time: e.time, v2: true, type: ContentType.handshake, version: 0x0002, body, traced: { encrypted: false, length: body.length, content: true } });
       return;
     }
     const type = HANDSHAKE_TYPES.get(e.message!)!;
-    if (type === HandshakeType.client_hello) {
-      try {
-        this.clientRandom = decodeClientHello(body).random;
-      } catch {
-        this.clientRandom = undefined;
-      }
-    }
+    if (type === HandshakeType.client_hello) this.clientRandom = randomOf(decodeClientHello, body);
     this.bytes[side].push(encodeHandshake(type, body));
     this.settle(side);
   }
