@@ -33,7 +33,8 @@ export function describeExpectation(step: ExpectStep): string {
   switch (step.expect) {
     case 'alert': {
       const names = list(step.alert)?.map((a) => (typeof a === 'number' ? String(a) : a));
-      return `${step.level ? `${step.level} ` : ''}alert${names ? ` ${names.join(' or ')}` : ''}${step.orClose ? ', or the connection closed' : ''}`;
+      const kind = `${step.level ? `${step.level} ` : ''}${step.ssl3 ? 'SSL 3.0 ' : ''}alert`;
+      return `${kind}${names ? ` ${names.join(' or ')}` : ''}${step.orClose ? ', or the connection closed' : ''}`;
     }
     case 'application_data':
       return `application data${step.contains !== undefined ? ` containing ${JSON.stringify(step.contains)}` : ''}${step.firstRecordAtMost !== undefined ? `, its first record at most ${step.firstRecordAtMost} bytes` : ''}`;
@@ -80,6 +81,7 @@ export function matchArrival(step: ExpectStep, a: Arrival | undefined, waitedMs:
       if (a.kind === 'close' && step.orClose) return OK;
       if (a.kind !== 'alert') return no('not an alert');
       if (step.level && a.level !== AlertLevel[step.level]) return no(`not a ${step.level} alert`);
+      if (step.ssl3 && !Object.values(ALERTS).includes(a.description as never)) return no('SSL 3.0 has no such alert (RFC 6101 5.4.2)');
       const wanted = list(step.alert)?.map(alertCode);
       return !wanted || wanted.includes(a.description) ? OK : no(`not ${list(step.alert)!.join(' or ')}`);
     }

@@ -38,3 +38,7 @@ export { HarnessError } from './records.js';
 export { clientFinish, clientHandshake, clientHello, clientResumption, EXPECT_CLIENT_HELLO, httpRequest, serverFinish, serverFlight, serverHandshake } from './scripts.js';
 export { formatResult, formatTrace } from './report.js';
 export { identityFrom } from './identity.js';
+export { checkServer, SERVER_CHECKS, type CheckServerOptions } from './check/server-suite.js';
+export type { Check, CheckResult, CheckStatus, Runner } from './check/check.js';
+export type { ServerContext } from './check/server-context.js';
+export { checkJunit, checkReport, summarize, type CheckSummary } from './check/report.js';

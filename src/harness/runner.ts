@@ -69,6 +69,8 @@ export interface ConversationResult {
   /** The version of the last ServerHello. */
   readonly version?: number;
   readonly resumed: boolean;
+  /** The last completed handshake negotiated RFC 5746 renegotiation_info. */
+  readonly secureRenegotiation: boolean;
   readonly ms: number;
 }
 
@@ -173,6 +175,7 @@ export async function runConversation(conversation: Conversation, wire: Wire, op
       suite: state?.suite?.rfcName,
       version: hello?.version,
       resumed: state?.resumed ?? false,
+      secureRenegotiation: state?.previous?.secureRenegotiation ?? false,
       ms: Date.now() - started,
     };
   }

@@ -207,11 +207,15 @@ export type ExpectStep = (
     }
   | { readonly expect: 'sslv2_client_hello' }
   | { readonly expect: 'change_cipher_spec' }
-  /** An alert: one of `alert` when given, of `level` when given; `orClose`: the transport closing instead also passes. */
+  /**
+   * An alert: one of `alert` when given, of `level` when given; `ssl3`: one of the descriptions
+   * SSL 3.0 defines (RFC 6101 5.4.2), not a TLS one; `orClose`: the transport closing instead also passes.
+   */
   | {
       readonly expect: 'alert';
       readonly alert?: AlertRef | readonly AlertRef[];
       readonly level?: 'warning' | 'fatal';
+      readonly ssl3?: boolean;
       readonly orClose?: boolean;
     }
   /**

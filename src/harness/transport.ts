@@ -34,7 +34,13 @@ export function socketWire(socket: net.Socket): Wire {
     end: () => {
       if (!socket.destroyed) socket.end();
     },
-    close: () => socket.destroy(),
+    // What was written still goes out (a server's last flight, say), then FIN; nothing more is read.
+    close: () => {
+      if (socket.destroyed) return;
+      socket.removeAllListeners('data');
+      socket.end(() => socket.destroy());
+      setTimeout(() => socket.destroy(), 2_000).unref();
+    },
     start(e) {
       events = e;
       for (const b of held.splice(0)) e.data(b);
@@ -71,6 +77,7 @@ export async function runAgainst(conversation: Conversation, target: Target, opt
       trace: [],
       arrivals: [],
       resumed: false,
+      secureRenegotiation: false,
       ms: Date.now() - started,
     };
   }

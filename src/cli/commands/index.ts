@@ -10,6 +10,7 @@ import { bridgeCommand } from './bridge.js';
 import { connectCommand } from './connect.js';
 import { enrollCommand } from './enroll.js';
 import { explainCommand } from './explain.js';
+import { checkCommand } from './check.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   bridgeCommand,
   enrollCommand,
   explainCommand,
+  checkCommand,
 ];
