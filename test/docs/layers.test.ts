@@ -13,9 +13,11 @@ const SRC = join(ROOT, 'src');
 
 /**
  * Bottom to top. util serves every layer; trace sits below socket (the socket layer's trace and
- * pcap options use it); viewer is a leaf under the cli (its page is a browser bundle of the core).
+ * pcap options use it); harness (the misbehaving peer) drives the engine's record and handshake
+ * pieces over node:net, under the CLI's check and probe; viewer is a leaf under the cli (its page
+ * is a browser bundle of the core).
  */
-const LAYERS = ['util', 'ciphers', 'pki', 'record', 'handshake', 'connection', 'trace', 'socket', 'http', 'config', 'viewer', 'cli'] as const;
+const LAYERS = ['util', 'ciphers', 'pki', 'record', 'handshake', 'connection', 'trace', 'socket', 'harness', 'http', 'config', 'viewer', 'cli'] as const;
 /** Layers that must run without Node; src/util/atomic-file.ts is the one Node file of util, and none of them imports it. */
 const NODE_FREE = new Set(['ciphers', 'pki', 'record', 'handshake', 'connection', 'trace']);
 
