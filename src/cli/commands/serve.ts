@@ -210,9 +210,9 @@ function upstreamOf(text: string, io: CliIo): ReturnType<typeof serviceForwarder
 }
 
 /** The server's key for a --viewer lesson, so it shows the derivation from the pre_master_secret (a bad key is createServer's to report). */
-function lessonKeys(keyPem: string): ServerKey[] | undefined {
+function lessonKeys(keyPem: string, name: string): ServerKey[] | undefined {
   try {
-    return [{ name: 'the server key', key: parsePrivateKey(keyPem) }];
+    return [{ name, key: parsePrivateKey(keyPem) }];
   } catch {
     return undefined;
   }
@@ -287,21 +287,24 @@ export const serveCommand: Command = {
 
     let keyPem: string;
     let certPem: string;
+    let keyFile: string;
     let note = '';
     if (values.key && values.cert) {
       keyPem = readFileOrFail('key', values.key);
+      keyFile = values.key;
       certPem = readFileOrFail('cert', values.cert);
     } else {
       const dataDir = values['data-dir'] ?? '.ssl3';
       const id = await loadOrCreateIdentity({ dataDir, hostname: values.hostname ?? osHostname() });
       keyPem = id.keyPem;
+      keyFile = id.keyFile;
       certPem = id.certPem;
       note = id.created ? ` (new self-signed certificate in ${dataDir})` : ` (self-signed certificate from ${dataDir})`;
     }
     const keylog = keylogAppender(values.keylog);
     const trace = tracerFromFlags(values, io, 'server');
     const root = values.root;
-    const lesson = liveLesson(values.viewer, `ssl3 serve on port ${port}`, 'serve', io, values.viewer ? lessonKeys(keyPem) : undefined);
+    const lesson = liveLesson(values.viewer, `ssl3 serve on port ${port}`, 'serve', io, values.viewer ? lessonKeys(keyPem, keyFile) : undefined);
     const pcap = teeRecorders(capture, lesson);
 
     const handler: RequestHandler = (req, res) => {
