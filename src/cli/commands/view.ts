@@ -24,7 +24,7 @@ ${EXPLAIN_KEY_USAGE}
 
 export const viewCommand: Command = {
   name: 'view',
-  summary: 'a capture or trace as one self-contained HTML lesson: ladder, fields beside bytes, keys, and the engine in the page',
+  summary: 'a capture or trace as one HTML lesson page: ladder, fields beside bytes, keys, a lab',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseFlags(() =>
