@@ -112,6 +112,15 @@ describe('the lab: two peers in one program', () => {
       expect(run.client.alerts).toEqual([{ direction: 'received', level: 'fatal', name: 'bad_record_mac' }]);
     });
 
+    it("ServerHello's length one byte longer: it takes a byte of the next message and does not decode (handshake_failure); far longer: both ends wait", async () => {
+      const longer = await tampered((base) => ({ sender: 'server', record: 0, offset: 6, bytes: Uint8Array.of(0, 0, base.records.find((r) => r.sender === 'server')!.bytes[8] + 1) }));
+      expect(longer.run.client.closed).toMatchObject({ kind: 'DECODE_ERROR', reason: 'ServerHello: 1 unexpected trailing bytes' });
+      expect(longer.run.client.alerts).toEqual([{ direction: 'sent', level: 'fatal', name: 'handshake_failure' }]);
+      const far = await runDuet({ suites: SUITES, tamper: { sender: 'server', record: 0, offset: 6, bytes: Uint8Array.of(1) } });
+      expect([far.client.closed, far.server.closed]).toEqual([undefined, undefined]);
+      expect(outcomeLines(far)).toEqual(['client: no handshake completed; still open: it waits for bytes that never came', 'server: no handshake completed; still open: it waits for bytes that never came']);
+    });
+
     it("the certificate's last byte (its signature): not the certificate the client trusts, bad_certificate", async () => {
       const { run } = await tampered((base) => {
         const cert = base.records.find((r) => r.sender === 'server' && r.index === 1)!;
