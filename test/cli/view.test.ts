@@ -9,15 +9,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { privateKeyToPem } from '../../src/pki/keys.js';
-import { parseSuiteList } from '../../src/ciphers/suites.js';
-import { jsonTracer } from '../../src/trace/json-trace.js';
 import type { CaptureExplanation } from '../../src/trace/explain-model.js';
-import { capture } from '../helpers/cli.js';
-import { externalReferences, lessonIn } from '../helpers/lesson.js';
-import { identity } from '../connection/pair.js';
-import { converse, ENDPOINTS, recorder } from '../trace/capture-helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { externalReferences, lessonIn, lessonInputs } from '../helpers/lesson.js';
 import { Daemon, HOST, freePort, removeTempDirs, tempDir } from '../interop/nss-helpers.js';
 
 afterAll(() => removeTempDirs());
@@ -27,21 +21,9 @@ const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
 
 const dir = tempDir('cli-view');
-const rec = recorder();
-let traceLines = '';
-converse(rec, ENDPOINTS, { client: { suites: parseSuiteList('3des-ede-cbc-sha'), traceSecrets: true }, clientTrace: jsonTracer((l) => (traceLines += l), { role: 'client' }) });
-const cap = join(dir, 'cap.pcap');
-writeFileSync(cap, rec.bytes());
-const trace = join(dir, 'trace.jsonl');
-writeFileSync(trace, traceLines);
-const keyFile = join(dir, 'server.pem');
-writeFileSync(keyFile, privateKeyToPem(identity().key));
+const { cap, trace, key: keyFile } = lessonInputs(dir);
 
-async function run(command: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = capture();
-  const code = await main([command, ...args], io);
-  return { code, out: io.out, err: io.err };
-}
+const run = runCli;
 
 describe('ssl3 view', () => {
   it('writes one self-contained page, mode 0600, with what explain --json says', async () => {

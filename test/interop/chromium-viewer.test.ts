@@ -12,22 +12,18 @@
  * - a --trace-json lesson draws too; screenshots are kept in test-artifacts/.
  * Without chromium the tests skip with a message; with SSL3_REQUIRE_PEERS=1 they fail.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { main } from '../../src/cli/main.js';
-import { privateKeyToPem } from '../../src/pki/keys.js';
-import { parseSuiteList } from '../../src/ciphers/suites.js';
-import { jsonTracer } from '../../src/trace/json-trace.js';
 import type { CaptureExplanation, KeyDerivation } from '../../src/trace/explain-model.js';
-import { handshakeTree, type FieldNode } from '../../src/trace/field-tree.js';
+import { handshakeTree } from '../../src/trace/field-tree.js';
+import { field } from '../helpers/fields.js';
 import { outcomeLines, runDuet, type DuetTamper } from '../../src/viewer/duet.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
 import { findPeer } from '../helpers/peers.js';
-import { capture } from '../helpers/cli.js';
-import { identity } from '../connection/pair.js';
-import { converse, ENDPOINTS, recorder } from '../trace/capture-helpers.js';
+import { runCli } from '../helpers/cli.js';
+import { lessonInputs } from '../helpers/lesson.js';
 import { removeTempDirs, tempDir } from './nss-helpers.js';
 
 const chromiumPath = findPeer('chromium', 'chromium');
@@ -35,11 +31,10 @@ const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 /** The flags of chromium-bridge.test.ts: no sandbox (root), nothing fetched from outside, a fresh profile. */
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function cli(...args: string[]): Promise<string> {
-  const io = capture();
-  const code = await main(args, io);
-  if (code !== 0) throw new Error(`ssl3 ${args.join(' ')}: ${io.err}`);
-  return io.out;
+async function cli(command: string, ...args: string[]): Promise<string> {
+  const r = await runCli(command, ...args);
+  if (r.code !== 0) throw new Error(`ssl3 ${command} ${args.join(' ')}: ${r.err}`);
+  return r.out;
 }
 
 describe.skipIf(!chromiumPath)('the viewer in headless Chromium', () => {
@@ -53,18 +48,11 @@ describe.skipIf(!chromiumPath)('the viewer in headless Chromium', () => {
 
   beforeAll(async () => {
     const dir = tempDir('chromium-viewer');
-    const rec = recorder();
-    let traceLines = '';
-    converse(rec, ENDPOINTS, { client: { suites: parseSuiteList('3des-ede-cbc-sha'), traceSecrets: true }, clientTrace: jsonTracer((l) => (traceLines += l), { role: 'client' }) });
-    const cap = join(dir, 'cap.pcap');
-    writeFileSync(cap, rec.bytes());
-    const key = join(dir, 'server.pem');
-    writeFileSync(key, privateKeyToPem(identity().key));
-    writeFileSync(join(dir, 'trace.jsonl'), traceLines);
+    const { cap, trace, key } = lessonInputs(dir);
     lessonFile = join(dir, 'lesson.html');
     traceLessonFile = join(dir, 'trace.html');
     await cli('view', cap, '--key', key, '-o', lessonFile);
-    await cli('view', join(dir, 'trace.jsonl'), '-o', traceLessonFile);
+    await cli('view', trace, '-o', traceLessonFile);
     explained = JSON.parse(await cli('explain', cap, '--key', key, '--json')) as CaptureExplanation;
 
     browser = await chromium.launchPersistentContext(tempDir('chromium-viewer-profile'), { executablePath: chromiumPath!, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1400, height: 1000 } });
@@ -183,7 +171,7 @@ describe.skipIf(!chromiumPath)('the viewer in headless Chromium', () => {
     await lab('#lab-apply').click();
     await lab('.msg.tampered').first().waitFor();
     const serverHello = base.records.find((r) => r.sender === 'server')!;
-    const suiteAt = 5 + fieldOf(handshakeTree(serverHello.bytes.subarray(5)).fields, 'cipher_suite').start;
+    const suiteAt = 5 + field(handshakeTree(serverHello.bytes.subarray(5)).fields, 'cipher_suite').start;
     const changed = await runDuet({ seed: 'lesson', tamper: { sender: 'server', record: 0, offset: suiteAt, bytes: Uint8Array.of(0, 1) } });
     await expect.poll(() => lab('#lab-outcome .end').allTextContents()).toEqual(outcomeLines(changed));
     expect(outcomeLines(changed)[0]).toBe('client: no handshake completed; sent fatal alert illegal_parameter; failed: BAD_SERVER_HELLO (server chose cipher suite 0x0001, which was not offered)');
@@ -226,22 +214,6 @@ describe.skipIf(!chromiumPath)('the viewer in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 });
-
-function fieldOf(nodes: readonly FieldNode[], name: string): FieldNode {
-  for (const n of nodes) {
-    if (n.name === name) return n;
-    const below = n.children.length ? fieldOrUndefined(n.children, name) : undefined;
-    if (below) return below;
-  }
-  throw new Error(`no field ${name}`);
-}
-function fieldOrUndefined(nodes: readonly FieldNode[], name: string): FieldNode | undefined {
-  try {
-    return fieldOf(nodes, name);
-  } catch {
-    return undefined;
-  }
-}
 
 /** gmt_unix_time as the page writes it: seconds, and the date (RFC 6101 5.6.1.2). */
 function handshakeTreeValue(randomHex: string): string {

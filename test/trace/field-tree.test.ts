@@ -19,24 +19,9 @@ import {
 import { recordFieldSpans } from '../../src/util/codec.js';
 import { ContentType } from '../../src/record/content-types.js';
 import { identity, pair } from '../connection/pair.js';
+import { field as find } from '../helpers/fields.js';
 
 const RANDOM = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x65 : i));
-
-function find(nodes: readonly FieldNode[], name: string): FieldNode {
-  for (const n of nodes) {
-    if (n.name === name) return n;
-    const below = n.children.length ? findOr(n.children, name) : undefined;
-    if (below) return below;
-  }
-  throw new Error(`no field ${name}`);
-}
-function findOr(nodes: readonly FieldNode[], name: string): FieldNode | undefined {
-  try {
-    return find(nodes, name);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The children of a node cover it in order, each inside it, none overlapping. */
 function expectNested(nodes: readonly FieldNode[], start: number, end: number): void {

@@ -8,24 +8,16 @@
 import { describe, expect, it } from 'vitest';
 import { DUET_REQUEST, DUET_RESPONSE, duetSucceeded, explainDuet, outcomeLines, runDuet, type DuetRun, type DuetTamper } from '../../src/viewer/duet.js';
 import { parseSuiteList } from '../../src/ciphers/suites.js';
-import { handshakeTree, type FieldNode } from '../../src/trace/field-tree.js';
+import { handshakeTree } from '../../src/trace/field-tree.js';
+import { field } from '../helpers/fields.js';
 import { toHex } from '../../src/util/bytes.js';
 
 const SUITES = parseSuiteList('rc4-128-sha,rc4-128-md5');
 
-function field(nodes: readonly FieldNode[], name: string): FieldNode | undefined {
-  for (const n of nodes) {
-    if (n.name === name) return n;
-    const below = field(n.children, name);
-    if (below) return below;
-  }
-  return undefined;
-}
-
 /** Where field `name` of the message that opens the sender's record `index` lies in that record (5-byte header first). */
 function offsetOf(run: DuetRun, sender: 'client' | 'server', index: number, name: string): { offset: number; length: number } {
   const record = run.records.find((r) => r.sender === sender && r.index === index)!;
-  const f = field(handshakeTree(record.bytes.subarray(5)).fields, name)!;
+  const f = field(handshakeTree(record.bytes.subarray(5)).fields, name);
   return { offset: 5 + f.start, length: f.end - f.start };
 }
 
