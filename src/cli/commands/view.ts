@@ -19,8 +19,9 @@ const USAGE = `ssl3 view CAPTURE|TRACE.jsonl [--keylog FILE]... [--key SERVER-KE
   CAPTURE          a pcap or pcapng file, as ssl3 explain reads it
   TRACE.jsonl      or the JSON lines of --trace-json (with --trace-keys for the derivation)
 ${EXPLAIN_KEY_USAGE}
-  -o FILE          the page to write (default: the input's name with .html; - for standard
-                   output); it holds the keys and the decrypted data, so it is made mode 0600`;
+  -o FILE          the page to write (default: the input's file name with .html, in the
+                   current directory; - for standard output); it holds the keys and the
+                   decrypted data, so it is made mode 0600`;
 
 export const viewCommand: Command = {
   name: 'view',

@@ -16,15 +16,18 @@ export interface ConnectionViewOptions {
   onSelect?: (s: Selection | undefined) => void;
   /** An extra class for a record's ladder buttons (the lab marks the changed record). */
   recordClass?: (r: RecordExplanation) => string | undefined;
+  /** What a record's `frame` counts: a capture's frames (the default), a trace's lines, the lab's records in the order they crossed. */
+  frameName?: string;
 }
 
 export function connectionView(c: ConnectionExplanation, options: ConnectionViewOptions = {}): HTMLElement {
   const items = new Map<RecordExplanation, Item[]>(c.records.map((r) => [r, itemsOf(r)]));
+  const frameName = options.frameName ?? 'frame';
   const detailPane = h('div', { class: 'detail' }, h('p', { class: 'note' }, 'Choose a message in the ladder to see its fields and bytes.'));
   const choose = (item: Item) => {
     lad.mark(item);
     options.onSelect?.(undefined);
-    fill(detailPane, detail(c, item, options.onSelect));
+    fill(detailPane, detail(c, item, frameName, options.onSelect));
   };
   const lad = ladder(c, items, choose, options.recordClass);
   const notes = c.notes.map((n) => h('p', { class: 'note' }, n));
@@ -37,7 +40,7 @@ export function connectionView(c: ConnectionExplanation, options: ConnectionView
     h('h2', {}, 'Keys'),
     keysPanel(c),
     h('h2', {}, 'Records'),
-    recordsTable(c, (r) => {
+    recordsTable(c, frameName, (r) => {
       const first = items.get(r)?.[0];
       if (first) {
         choose(first);

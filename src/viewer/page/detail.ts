@@ -43,9 +43,9 @@ function decryption(d: RecordDecryption): HTMLElement {
   );
 }
 
-export function detail(c: ConnectionExplanation, item: Item, onSelect?: (s: Selection | undefined) => void): HTMLElement {
+export function detail(c: ConnectionExplanation, item: Item, frameName: string, onSelect?: (s: Selection | undefined) => void): HTMLElement {
   const r = item.record;
-  const parts: Child[] = [h('h3', {}, `Record ${r.number} (${c.records.length > 0 && r.frame ? `frame ${r.frame}, ` : ''}${ARROW[r.direction]}): ${item.label}`)];
+  const parts: Child[] = [h('h3', {}, `Record ${r.number} (${frameName} ${r.frame}, ${ARROW[r.direction]}): ${item.label}`)];
   parts.push(h('p', { class: 'meta' }, `${r.content_type}, version ${r.version}, ${r.length} bytes${r.encrypted ? ', encrypted' : ''}`));
   // Plaintext fields can be changed on the wire only where the record is not encrypted.
   const plainOnWire = !r.encrypted && r.version !== 'not in the trace' && r.content_type !== 'sslv2_client_hello';

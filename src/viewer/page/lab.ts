@@ -36,6 +36,7 @@ export function lab(): HTMLElement {
     fill(
       view,
       connectionView(explainDuet(r), {
+        frameName: 'crossing',
         onSelect: offer,
         recordClass: (rec) => (r.records[rec.frame - 1]?.original ? 'tampered' : undefined),
       }),

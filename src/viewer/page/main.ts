@@ -36,7 +36,7 @@ function lessonView(lesson: Lesson): HTMLElement {
         onclick: () => {
           tabs.forEach((t) => t.classList.remove('chosen'));
           tabs[i].classList.add('chosen');
-          fill(shown, connectionView(c));
+          fill(shown, connectionView(c, { frameName: e.format === 'json-trace' ? 'line' : 'frame' }));
         },
       },
       `${i + 1}: ${c.client} → ${c.server}${c.handshakes[0]?.cipher_suite ? `, ${c.handshakes[0].cipher_suite}` : ''}`,

@@ -14,11 +14,11 @@ function summary(r: RecordExplanation): string {
   return '';
 }
 
-export function recordsTable(c: ConnectionExplanation, onChoose: (r: RecordExplanation) => void): HTMLElement {
+export function recordsTable(c: ConnectionExplanation, frameName: string, onChoose: (r: RecordExplanation) => void): HTMLElement {
   return h(
     'table',
     { class: 'records' },
-    h('tr', {}, ['#', 'frame', '', 'type', 'length', 'seq_num', 'MAC', 'content'].map((t) => h('th', {}, t))),
+    h('tr', {}, ['#', frameName, '', 'type', 'length', 'seq_num', 'MAC', 'content'].map((t) => h('th', {}, t))),
     c.records.map((r) =>
       h(
         'tr',
