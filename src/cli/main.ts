@@ -3,7 +3,7 @@
  * The `ssl3` command: dispatches to the subcommands in commands/index.ts. Errors a user can
  * fix are printed as one line; anything else is a bug and shows its stack.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands/index.js';
 import { UsageError, type CliIo } from './command.js';
@@ -13,6 +13,15 @@ const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 };
+
+/**
+ * The version is package.json's, the one fact npm and CHANGELOG.md go by. This file runs as
+ * src/cli/main.ts (tsx) or dist/cli/main.js (the package): both sit two levels under the root.
+ */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 function help(io: CliIo): void {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
@@ -30,7 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 0;
   }
   if (name === '--version' || name === '-V') {
-    io.stdout('ssl3 0.1.0\n');
+    io.stdout(`ssl3 ${version()}\n`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
@@ -67,6 +76,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // A reader that stops early (`ssl3 help | head -1`) closes the pipe: that ends the output
+  // quietly, as it does for other command-line tools, instead of an unhandled 'error' event.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

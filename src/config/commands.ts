@@ -1,5 +1,5 @@
 /**
- * THE table of IOS commands (../shared/CONFIG.md; the feature guide's "How to Configure" steps
+ * THE table of IOS commands (docs/ios-configuration.md; the feature guide's "How to Configure" steps
  * and "Configuration Examples" transcripts): every mode's command tree, assembled from the
  * areas in commands-global.ts, commands-http.ts and commands-crypto.ts. The loader, the
  * console, `?` help and Tab completion all read this one table through grammar.ts.
@@ -10,7 +10,7 @@
 import type { ConfigContext } from './context.js';
 import { arg, kw, mergeNodes, negation, type CommandMode, type Node } from './grammar.js';
 import { copyUrl } from './commands-copy.js';
-import { showCryptoCaCertificates, showCryptoCaTrustpoints, showCryptoKeyMypubkeyRsa, showHttpClientSecureStatus, showHttpServerSecureStatus, showHttpServerStatus, showRunningConfig, showStartupConfig } from './show.js';
+import { showCryptoCaCertificates, showCryptoCaCrls, showCryptoCaTrustpoints, showCryptoKeyMypubkeyRsa, showHttpClientSecureStatus, showHttpServerSecureStatus, showHttpServerStatus, showRunningConfig, showStartupConfig } from './show.js';
 import { verifyPassword } from './password.js';
 import { GLOBAL_COMMANDS } from './commands-global.js';
 import { HTTP_COMMANDS } from './commands-http.js';
@@ -98,6 +98,7 @@ const SHOW: CommandNode = kw('show', 'Show running system information', [
         run: (s) => print(s, showCryptoCaCertificates(s.ctx.keys)),
         children: [kw('verbose', 'Display in verbose mode', { run: (s) => print(s, showCryptoCaCertificates(s.ctx.keys, true)) })],
       }),
+      kw('crls', 'Show certificate revocation lists', { run: (s) => print(s, showCryptoCaCrls(s.ctx.status().crls ?? [])) }),
       kw('trustpoints', 'Show trustpoints', { run: (s) => print(s, showCryptoCaTrustpoints(s.ctx.config, s.ctx.keys)) }),
     ]),
     kw('key', 'Show long term public keys', [

@@ -4,6 +4,7 @@
  * startup-config, making the running servers match a change). The grammar's handlers see only
  * this; runtime.ts implements it for a live device, and a file load uses the same handlers.
  */
+import type { CrlListing } from '../pki/crl-cache.js';
 import type { ScepTransport } from '../pki/scep-client.js';
 import type { KeyRing, RunningConfig, Trustpoint } from './model.js';
 
@@ -14,6 +15,8 @@ export class CommandError extends Error {}
 export interface RuntimeStatus {
   /** Connections open now, and the counters since start. */
   readonly connections?: { current: number; accepted: number; refused: number; denied: number; requests: number; peak: number };
+  /** The CRLs the device holds now (fetched for client certificates, current), for `show crypto ca crls`. */
+  readonly crls?: readonly CrlListing[];
 }
 
 /** What `crypto ca authenticate` and `crypto ca enrollment` reach the CA with. */

@@ -1,6 +1,6 @@
 /**
  * The live device: a ConfigContext (context.ts) whose configuration runs. apply() makes the
- * HTTP and HTTPS servers match the running configuration (../shared/CONFIG.md; the feature
+ * HTTP and HTTPS servers match the running configuration (docs/ios-configuration.md; the feature
  * guide's "Configuring the HTTPS Server with SSL 3.0" and "Providing Additional Security and
  * Efficiency"), the way IOS applies each `ip http ...` command as it is entered:
  *
@@ -31,6 +31,7 @@ import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { CaServices, ConfigContext, RuntimeStatus } from './context.js';
 import { httpScepTransport } from '../http/scep-transport.js';
 import { fetchCrl } from '../http/crl-fetch.js';
+import { CrlCache } from '../pki/crl-cache.js';
 import type { ClientAuthOptions } from '../socket/index.js';
 import { clientAuthOf, decoySecret, policyOptionsOf, serverSuites, type ClientAuthSettings } from './effective.js';
 import { ensureDeviceIdentity, generateKeyPairs, selfSignedCertificates, serverIdentity } from './keyring.js';
@@ -110,6 +111,12 @@ export class Router implements ConfigContext {
   private basePath?: string;
   private closed = false;
   readonly ca: CaServices;
+  /**
+   * The device's CRLs, kept until their nextUpdate: one cache for the device, as IOS has, so a
+   * CRL outlives the HTTPS server it was fetched for (a port change starts a new one) and
+   * `show crypto ca crls` lists it.
+   */
+  readonly crlCache = new CrlCache();
 
   private constructor(
     private readonly options: RouterOptions,
@@ -179,9 +186,9 @@ export class Router implements ConfigContext {
     });
   }
 
-  /** The shared policy's counters (both servers), for `show ip http server ...`. */
+  /** The shared policy's counters (both servers), for `show ip http server ...`, and the CRLs held now. */
   status(): RuntimeStatus {
-    return { connections: { ...this.policy.counters } };
+    return { connections: { ...this.policy.counters }, crls: this.crlCache.list(this.ca.now().getTime()) };
   }
 
   /** Where the running servers listen. */
@@ -272,12 +279,12 @@ export class Router implements ConfigContext {
       const a = before.clientAuth;
       const b = settings.clientAuth;
       const sameRevocation = a.revocation?.mode === b.revocation?.mode && a.revocation?.queryUrl === b.revocation?.queryUrl;
-      if (a.requestCert !== b.requestCert || a.requireCert !== b.requireCert || !sameCerts(a.ca, b.ca) || !sameRevocation) ssl.setClientAuth(clientAuthOptions(b));
+      if (a.requestCert !== b.requestCert || a.requireCert !== b.requireCert || !sameCerts(a.ca, b.ca) || !sameRevocation) ssl.setClientAuth(this.clientAuthOptions(b));
       running.settings = settings;
       return;
     }
     const server = new HttpsServer(
-      { ...identityOf(settings), ciphers: settings.suites, ...clientAuthOptions(settings.clientAuth), trace: this.options.trace, pcap: this.options.pcap, policy: this.policy },
+      { ...identityOf(settings), ciphers: settings.suites, ...this.clientAuthOptions(settings.clientAuth), trace: this.options.trace, pcap: this.options.pcap, policy: this.policy },
       this.handler,
     );
     const keylog = this.options.keylog;
@@ -342,6 +349,12 @@ export class Router implements ConfigContext {
     }
   }
 
+  /** The SSL server's client authentication; a trustpoint's CRLs are fetched over http:// and ldap:// (crl-fetch.ts) into the device's cache. */
+  private clientAuthOptions(c: ClientAuthSettings): ClientAuthOptions {
+    const revocation = c.revocation && { ...c.revocation, fetch: fetchCrl, cache: this.crlCache };
+    return { requestCert: c.requestCert, requireCert: c.requireCert, ca: c.ca.map((x) => x.raw), ...(revocation ? { revocation } : {}) };
+  }
+
   /** Closes a server gracefully in the background; close() waits for it. */
   private retire(server: PolicyServer): void {
     const done: Promise<void> = server.close().finally(() => this.retiring.delete(done));
@@ -351,9 +364,4 @@ export class Router implements ConfigContext {
 
 function identityOf(s: SecureSettings): { key: RsaPrivateKey; cert: Uint8Array[] } {
   return { key: s.key, cert: s.chain.map((c) => c.raw) };
-}
-
-/** The SSL server's client authentication; a trustpoint's CRLs are fetched over http:// and ldap:// (crl-fetch.ts). */
-function clientAuthOptions(c: ClientAuthSettings): ClientAuthOptions {
-  return { requestCert: c.requestCert, requireCert: c.requireCert, ca: c.ca.map((x) => x.raw), ...(c.revocation ? { revocation: { ...c.revocation, fetch: fetchCrl } } : {}) };
 }

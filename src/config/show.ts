@@ -1,15 +1,17 @@
 /**
- * The IOS `show` commands of the feature (../shared/CONFIG.md): `show ip http server status`,
+ * The IOS `show` commands of the feature (docs/ios-configuration.md): `show ip http server status`,
  * `show ip http server secure status`, `show ip http client secure status` with exactly the
  * labels and order of the feature guide's "Configuration Examples" (our defaults are
- * CONFIG.md's, 180/180/1, where the guide's example shows an older image's 600 s time-outs),
+ * docs/ios-configuration.md's, 180/180/1, where the guide's example shows an older image's 600 s time-outs),
  * `show running-config` / `show startup-config`, and the IOS layouts of
- * `show crypto key mypubkey rsa` and `show crypto ca certificates`.
+ * `show crypto key mypubkey rsa`, `show crypto ca certificates` and `show crypto ca crls`.
  *
  * Every function returns whole lines ending with a newline; the empty line IOS prints before
  * some blocks is the console's business, so a caller can also use the text elsewhere.
  */
 import type { Certificate, DistinguishedName, NameAttribute } from '../pki/certificate.js';
+import type { CrlListing } from '../pki/crl-cache.js';
+import { CONFIGURED_SOURCE } from '../pki/revocation.js';
 import { encodeSubjectPublicKeyInfo } from '../pki/keys.js';
 import { OID } from '../pki/oid.js';
 import { publicKeyOf } from '../pki/rsa-key.js';
@@ -242,4 +244,29 @@ export function showCryptoCaTrustpoints(config: RunningConfig, ring: KeyRing): s
     blocks.push(lines.join('\n'));
   }
   return blocks.length ? `${blocks.join('\n\n')}\n` : '';
+}
+
+/** A name on one line as IOS prints a CRL issuer: `cn=Test CA,o=Example`, most specific first. */
+function nameLine(dn: DistinguishedName): string {
+  return [...dn.rdns].reverse().flatMap((rdn) => rdn.map(iosAttribute)).join(',');
+}
+
+/**
+ * `show crypto ca crls`: each CRL the device holds (fetched for client certificates and still
+ * current: a stale one has left the cache, as on IOS) in IOS's layout, blocks separated by an
+ * empty line. Nothing at all when none is held, as IOS.
+ */
+export function showCryptoCaCrls(crls: readonly CrlListing[]): string {
+  const block = (c: CrlListing): string[] => [
+    'CRL Issuer Name:',
+    `    ${nameLine(c.issuerName)}`,
+    `    LastUpdate: ${formatIosTime(c.thisUpdate)}`,
+    `    NextUpdate: ${formatIosTime(c.nextUpdate)}`,
+    '    Retrieved from CRL Distribution Point:',
+    // A CRL given as a file (the library's `crls` option) was not retrieved; the console has none.
+    c.source === CONFIGURED_SOURCE ? '      ** CDP Not Published - Configured CRL file' : `      ${c.source}`,
+    `    CRL DER is ${c.derLength} bytes`,
+    '    CRL is stored in parsed CRL cache',
+  ];
+  return crls.map((c) => lines(block(c))).join('\n');
 }

@@ -1,6 +1,6 @@
 /**
- * The sans-I/O SSL 3.0 connection: bytes in, events and bytes out (DESIGN.md, "Sans-I/O
- * core"). It owns the record layer of both directions (RFC 6101 section 5.2), the
+ * The sans-I/O SSL 3.0 connection: bytes in, events and bytes out (docs/architecture.md,
+ * "Principles": "Sans-I/O"). It owns the record layer of both directions (RFC 6101 section 5.2), the
  * ChangeCipherSpec switch (5.3), alerts (5.4), application data (5.5) and closure, and runs
  * a client or server handshake state machine over them. It never touches a socket, a timer
  * or a clock it was not given: the socket binding, tests, the tracer and the misbehaving-peer
@@ -8,6 +8,13 @@
  *
  * Every failure inside receive() ends as one fatal alert from the SSL 3.0 set and a closed
  * connection; receive() itself never throws.
+ *
+ * Output is pulled, as rustls' write_tls: the records each call produces wait in a queue until
+ * the caller takes them with takeOutput(), after start(), receive(), write(), close(),
+ * renegotiate() or abort(), and when the outputReady event says an asynchronous step produced
+ * some. So a whole flight is one buffer, nothing calls back into the caller's transport while
+ * the engine is half-way through a step, and a caller (the socket, a test, a harness) may hold,
+ * inspect or rewrite what is sent before it sends it.
  *
  * Renegotiation: a server refuses every client-initiated renegotiation unless
  * allowRenegotiation is set (`ssl3 serve --allow-renegotiation`). That is stricter than
@@ -38,24 +45,26 @@
  */
 import { systemRandom } from '../util/random.js';
 import { toHex } from '../util/bytes.js';
-import { DecodeError } from '../util/codec.js';
 import { Ssl3Error } from '../util/errors.js';
-import { AlertLevel, ALERTS, PeerAlertError, SslAlertError, alertName, type AlertName } from '../record/alerts.js';
+import { AlertLevel, ALERTS, PeerAlertError, SslAlertError, SslError, alertName, type AlertName, type FailureKind } from '../record/alerts.js';
 import { ContentType, SSL3_VERSION, contentTypeName } from '../record/content-types.js';
 import { RecordReader, fragments, type Record as SslRecord } from '../record/record-framer.js';
 import { RecordProtection } from '../record/record-protection.js';
 import { ClientHandshake } from '../handshake/client.js';
 import { ServerHandshake } from '../handshake/server.js';
-import type { HandshakeHost, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
-import { HandshakeReassembler, HandshakeType, encodeHandshake, handshakeTypeName } from '../handshake/messages.js';
-import { Transcript, keyBlock, type KeyBlock } from '../handshake/ssl3-prf.js';
+import type { HandshakeHost, HandshakeInput, HandshakeMachine, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
+import { HandshakeReassembler, HandshakeType, decodingPeerMessages, handshakeTypeName } from '../handshake/messages.js';
+import { keyBlock, type KeyBlock } from '../handshake/ssl3-prf.js';
 import type { CipherSuite } from '../ciphers/suites.js';
 
 export type Role = 'client' | 'server';
 
 export interface ConnectionEvents {
-  /** Bytes for the network. */
-  write?(bytes: Uint8Array): void;
+  /**
+   * Records are waiting in the output queue although no call of the caller's produced them:
+   * an asynchronous handshake step (HandshakeHost.waitFor) settled. Call takeOutput().
+   */
+  outputReady?(): void;
   /** Application data from the peer. */
   data?(bytes: Uint8Array): void;
   /** A handshake completed (the first one, and any renegotiation). */
@@ -87,7 +96,7 @@ export interface ConnectionEvents {
 export interface CloseInfo {
   readonly clean: boolean;
   readonly truncated: boolean;
-  readonly error?: Ssl3Error;
+  readonly error?: SslError;
 }
 
 export type TraceEvent =
@@ -136,12 +145,14 @@ export class Connection {
   private pendingRead?: RecordProtection;
   private pendingWrite?: RecordProtection;
   private readonly reassembler = new HandshakeReassembler();
-  private handshake?: ClientHandshake | ServerHandshake;
-  private transcript = new Transcript();
+  /** Sealed records not yet taken by the caller (takeOutput). */
+  private output: Uint8Array[] = [];
+  private handshake?: HandshakeMachine;
   /** Records in a row that moved nothing forward: empty ones, and ignored warnings or HelloRequests. */
   private emptyRecords = 0;
   private ignoredMessages = 0;
-  private busy = false;
+  /** Input is being processed: a receive() from inside one of our own events only queues its bytes. */
+  private processing = false;
   /** A handshake step is running asynchronously (waitFor): no input is processed until it settles. */
   private waiting = false;
   private sentCloseNotify = false;
@@ -184,11 +195,34 @@ export class Connection {
     return this.result;
   }
 
+  /**
+   * The records produced since the last call, as one buffer in the order they were sealed
+   * (empty when there are none). The caller writes it to the transport as it is.
+   */
+  takeOutput(): Uint8Array {
+    const out = this.output;
+    if (out.length === 0) return new Uint8Array(0);
+    this.output = [];
+    if (out.length === 1) return out[0];
+    const all = new Uint8Array(out.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    for (const r of out) {
+      all.set(r, at);
+      at += r.length;
+    }
+    return all;
+  }
+
+  /** Whether takeOutput() has anything. */
+  get wantsWrite(): boolean {
+    return this.output.length > 0;
+  }
+
   /** Starts the handshake: a client sends its ClientHello; a server waits for one. */
   start(): void {
     if (this.phase !== 'idle') return;
     this.phase = 'handshaking';
-    this.guard(() => this.beginHandshake());
+    this.run(() => this.beginHandshake());
   }
 
   /** Feeds bytes from the network. Never throws: failures end the connection with an alert. */
@@ -198,7 +232,7 @@ export class Connection {
     if (bytes.length) this.heardFromPeer = true;
     this.reader.push(bytes);
     if (this.waiting && this.reader.buffered > MAX_HELD_INPUT) {
-      this.fail(new SslAlertError('unexpected_message', `peer sent more than ${MAX_HELD_INPUT} bytes while the handshake was waiting`));
+      this.fail(new SslAlertError('FLOOD', `peer sent more than ${MAX_HELD_INPUT} bytes while the handshake was waiting`));
       return;
     }
     this.drain();
@@ -254,8 +288,8 @@ export class Connection {
       this.finish({ clean: false, truncated: true });
     } else {
       const error = this.heardFromPeer
-        ? new Ssl3Error('CLOSED_IN_HANDSHAKE', 'connection closed by the peer during the handshake')
-        : new Ssl3Error('CLOSED_BEFORE_ANSWER', 'connection closed by the peer before it sent anything');
+        ? new SslError('CLOSED_IN_HANDSHAKE', 'connection closed by the peer during the handshake')
+        : new SslError('CLOSED_BEFORE_ANSWER', 'connection closed by the peer before it sent anything');
       this.finish({ clean: false, truncated: false, error });
     }
   }
@@ -268,31 +302,30 @@ export class Connection {
   renegotiate(): void {
     if (this.role !== 'client') throw new Ssl3Error('NOT_CLIENT', 'only a client initiates renegotiation here');
     if (this.phase !== 'open') throw new Ssl3Error('NOT_OPEN', 'renegotiation needs an open connection');
-    this.guard(() => {
+    this.run(() => {
       this.phase = 'handshaking';
       this.beginHandshake();
     });
   }
 
-  /** Aborts with a fatal alert of our choosing (also the test harness's way to misbehave). */
-  abort(alert: AlertName, reason: string): void {
-    this.fail(new SslAlertError(alert, reason));
+  /** Aborts with the fatal alert of a failure kind of our choosing (also the test harness's way to misbehave). */
+  abort(kind: FailureKind, reason: string): void {
+    this.fail(new SslAlertError(kind, reason));
   }
 
   // --- internals --------------------------------------------------------------------------
 
   /**
-   * Runs engine work, turning any failure into a fatal alert. Our own callbacks may feed us
-   * bytes synchronously (a peer in the same process answering at once); such re-entrant input
-   * is only buffered, and processed here once the current step is complete, so a handshake
-   * never sees a message before it finished reacting to the previous one.
+   * Runs engine work, then processes the input it can, turning any failure into a fatal
+   * alert. The handshake sees a message only after it finished reacting to the previous one:
+   * input arriving meanwhile (from inside one of our events) is only buffered, and taken here.
    */
-  private guard(fn: () => void): void {
-    if (this.busy) {
+  private run(fn: () => void): void {
+    if (this.processing) {
       fn();
       return;
     }
-    this.busy = true;
+    this.processing = true;
     try {
       fn();
       while (this.phase !== 'closed' && !this.waiting) {
@@ -304,40 +337,22 @@ export class Connection {
     } catch (e) {
       this.fail(e);
     } finally {
-      this.busy = false;
+      this.processing = false;
     }
   }
 
   private drain(): void {
-    if (!this.busy) this.guard(() => {});
+    if (!this.processing) this.run(() => {});
   }
 
+  /** Ends the connection for `e`: an SslError as it is, anything else as our INTERNAL_ERROR. */
   private fail(e: unknown): void {
     if (this.phase === 'closed') return;
-    let err: Ssl3Error;
-    let alert: AlertName | undefined;
-    if (e instanceof SslAlertError) {
-      err = e;
-      alert = e.alert;
-    } else if (e instanceof PeerAlertError) {
-      err = e; // the peer already ended it; no alert back
-    } else if (e instanceof DecodeError) {
-      err = new SslAlertError('decode_error', e.message);
-      alert = 'handshake_failure';
-    } else if (e instanceof Ssl3Error && e.name === 'DerError') {
-      err = new SslAlertError('bad_certificate', `certificate could not be parsed: ${e.message}`);
-      alert = 'bad_certificate';
-    } else if (e instanceof Ssl3Error && e.name === 'X509Error') {
-      err = new SslAlertError('bad_certificate', `certificate could not be parsed: ${e.message}`);
-      alert = 'bad_certificate';
-    } else {
-      const message = e instanceof Error ? e.message : String(e);
-      err = new SslAlertError('internal_error', `internal error: ${message}`);
-      alert = 'handshake_failure';
-    }
-    if (alert) {
+    const err = e instanceof SslError ? e : new SslAlertError('INTERNAL_ERROR', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    // A peer's fatal alert already ended it: no alert back.
+    if (err instanceof SslAlertError) {
       try {
-        this.sendAlert(AlertLevel.fatal, alert);
+        this.sendAlert(AlertLevel.fatal, err.alert);
       } catch {
         // Sealing the alert itself failed (sequence exhausted): close without it.
       }
@@ -356,35 +371,26 @@ export class Connection {
   }
 
   private beginHandshake(): void {
-    this.transcript = new Transcript();
     const host = this.host();
-    if (this.role === 'client') {
-      const hs = new ClientHandshake(host);
-      this.handshake = hs;
-      hs.start();
-    } else {
-      this.handshake = new ServerHandshake(host);
-    }
+    this.handshake = this.role === 'client' ? new ClientHandshake(host) : new ServerHandshake(host);
+    this.handshake.start();
   }
 
   private host(): HandshakeHost {
-    // Each handshake gets a host bound to its own transcript.
-    const transcript = this.transcript;
     return {
       options: this.options,
-      transcript,
       // RFC 5746: a renegotiation is bound to the last completed handshake.
       previous: this.result,
       random: this.random,
       now: this.now,
-      sendHandshake: (type, body) => {
-        const raw = encodeHandshake(type, body);
-        transcript.update(raw);
+      sendHandshake: (raw) => {
+        const type = raw[0];
+        const body = raw.subarray(4);
         this.events.trace?.({ kind: 'handshake', direction: 'out', type, name: handshakeTypeName(type), length: body.length, body });
         this.sendRecord(ContentType.handshake, raw);
       },
       sendChangeCipherSpec: () => {
-        if (!this.pendingWrite) throw new SslAlertError('internal_error', 'ChangeCipherSpec without pending keys');
+        if (!this.pendingWrite) throw new SslAlertError('INTERNAL_ERROR', 'ChangeCipherSpec without pending keys');
         this.sendRecord(ContentType.change_cipher_spec, Uint8Array.of(1));
         this.writeRecord = this.pendingWrite;
         this.pendingWrite = undefined;
@@ -401,7 +407,7 @@ export class Connection {
     };
   }
 
-  /** HandshakeHost.waitFor: hold input until `step` settles, then continue inside guard(). */
+  /** HandshakeHost.waitFor: hold input until `step` settles, then continue inside run(). */
   private waitFor<T>(step: PromiseLike<T>, then: (value: T) => void): void {
     if (this.waiting) throw new Ssl3Error('BUSY', 'a handshake step started while another was still running');
     this.waiting = true;
@@ -409,10 +415,11 @@ export class Connection {
       // Closed meanwhile (the peer left, the application aborted, a timeout): nothing to continue.
       if (this.phase === 'closed') return;
       this.waiting = false;
-      this.guard(() => {
+      this.run(() => {
         continuation();
         this.deliverHandshakeMessages();
       });
+      if (this.output.length) this.events.outputReady?.();
     };
     // Promise.resolve: even a thenable that answers at once resumes in a later microtask,
     // never inside the step that is still running.
@@ -437,7 +444,7 @@ export class Connection {
 
   private sendRecord(type: number, fragment: Uint8Array): void {
     this.events.trace?.({ kind: 'record', direction: 'out', type, length: fragment.length, encrypted: this.writeRecord.active });
-    this.events.write?.(this.writeRecord.seal(type, this.version, fragment));
+    this.output.push(this.writeRecord.seal(type, this.version, fragment));
   }
 
   private sendAlert(level: number, name: AlertName): void {
@@ -446,25 +453,30 @@ export class Connection {
   }
 
   private onV2ClientHello(message: Uint8Array): void {
-    const hs = this.handshake;
-    if (!(hs instanceof ServerHandshake)) throw new SslAlertError('unexpected_message', 'SSLv2 ClientHello on a client connection');
     this.events.trace?.({ kind: 'handshake', direction: 'in', type: HandshakeType.client_hello, name: 'client_hello (SSLv2 format)', length: message.length, body: message });
-    hs.onV2ClientHello(message);
+    this.handle({ kind: 'v2_client_hello', raw: message });
+  }
+
+  /** The one way into the handshake; a message that does not decode is the peer's DECODE_ERROR. */
+  private handle(input: HandshakeInput): boolean {
+    const hs = this.handshake;
+    if (!hs) throw new SslAlertError('UNEXPECTED_MESSAGE', 'input before the handshake started');
+    return decodingPeerMessages(() => hs.handle(input));
   }
 
   private onRecord(rec: SslRecord): void {
     // After the first handshake fixed the version, every record must carry 3.0.
     if (this.result && rec.version !== SSL3_VERSION) {
-      throw new SslAlertError('protocol_version', `record version ${rec.version >> 8}.${rec.version & 0xff} after SSL 3.0 was negotiated`);
+      throw new SslAlertError('RECORD_VERSION', `record version ${rec.version >> 8}.${rec.version & 0xff} after SSL 3.0 was negotiated`);
     }
     const fragment = this.readRecord.open(rec.type, rec.body);
     this.events.trace?.({ kind: 'record', direction: 'in', type: rec.type, length: fragment.length, encrypted: this.readRecord.active });
-    if (fragment.length > 1 << 14) throw new SslAlertError('record_overflow', `plaintext fragment of ${fragment.length} bytes`);
+    if (fragment.length > 1 << 14) throw new SslAlertError('RECORD_OVERFLOW', `plaintext fragment of ${fragment.length} bytes`);
     if (fragment.length === 0) {
       // Empty records are legal for application data (some stacks send them to defeat
       // chosen-plaintext attacks); elsewhere, and in bulk, they are a denial of service.
       if (rec.type !== ContentType.application_data || ++this.emptyRecords > (this.options.maxEmptyRecords ?? 32)) {
-        throw new SslAlertError('unexpected_message', `empty ${contentTypeName(rec.type)} record`);
+        throw new SslAlertError('EMPTY_RECORD', `empty ${contentTypeName(rec.type)} record`);
       }
       return;
     }
@@ -506,36 +518,39 @@ export class Connection {
         continue;
       }
       this.progressed();
-      this.handshake!.onMessage(msg);
+      this.handle({ kind: 'message', message: msg });
     }
   }
 
   /** A handshake message on an open connection: renegotiation. */
   private onHandshakeWhileOpen(type: number): void {
     if (this.role === 'server') {
-      if (type !== HandshakeType.client_hello) throw new SslAlertError('unexpected_message', `${handshakeTypeName(type)} on an open connection`);
-      if (!this.options.allowRenegotiation) throw new SslAlertError('no_renegotiation', 'client renegotiation is disabled');
+      if (type !== HandshakeType.client_hello) throw new SslAlertError('UNEXPECTED_MESSAGE', `${handshakeTypeName(type)} on an open connection`);
+      if (!this.options.allowRenegotiation) throw new SslAlertError('RENEGOTIATION_REFUSED', 'client renegotiation is disabled');
       this.phase = 'handshaking';
       this.beginHandshake();
       return;
     }
-    if (type !== HandshakeType.hello_request) throw new SslAlertError('unexpected_message', `${handshakeTypeName(type)} on an open connection`);
+    if (type !== HandshakeType.hello_request) throw new SslAlertError('UNEXPECTED_MESSAGE', `${handshakeTypeName(type)} on an open connection`);
   }
 
+  /**
+   * ChangeCipherSpec (section 5.3). Whether one is legal now is the handshake's to say (only
+   * its change_cipher_spec state takes it, and only after the keys are pending); what is left
+   * here is the record's form, and that no handshake message straddles the cipher change.
+   */
   private onChangeCipherSpec(fragment: Uint8Array): void {
-    if (fragment.length !== 1 || fragment[0] !== 1) throw new SslAlertError('illegal_parameter', 'malformed ChangeCipherSpec');
-    if (this.phase !== 'handshaking' || !this.handshake) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec outside a handshake');
-    // A handshake message must not straddle the cipher change.
-    if (!this.reassembler.empty) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec inside a fragmented handshake message');
-    if (!this.pendingRead) throw new SslAlertError('unexpected_message', 'ChangeCipherSpec before the key exchange');
-    this.handshake.onChangeCipherSpec();
+    if (fragment.length !== 1 || fragment[0] !== 1) throw new SslAlertError('MALFORMED_CHANGE_CIPHER_SPEC', 'malformed ChangeCipherSpec');
+    if (!this.reassembler.empty) throw new SslAlertError('UNEXPECTED_MESSAGE', 'ChangeCipherSpec inside a fragmented handshake message');
+    this.handle({ kind: 'change_cipher_spec' });
+    if (!this.pendingRead) throw new SslAlertError('INTERNAL_ERROR', 'ChangeCipherSpec accepted without pending keys');
     this.progressed();
     this.readRecord = this.pendingRead;
     this.pendingRead = undefined;
   }
 
   private onAlert(fragment: Uint8Array): void {
-    if (fragment.length !== 2) throw new SslAlertError('illegal_parameter', `alert record of ${fragment.length} bytes`);
+    if (fragment.length !== 2) throw new SslAlertError('MALFORMED_ALERT', `alert record of ${fragment.length} bytes`);
     const [level, description] = fragment;
     this.events.alert?.({ direction: 'received', level, description, name: alertName(description) });
     if (description === ALERTS.close_notify) {
@@ -549,14 +564,14 @@ export class Connection {
       return;
     }
     if (level === AlertLevel.fatal) throw new PeerAlertError(level, description);
-    if (level !== AlertLevel.warning) throw new SslAlertError('illegal_parameter', `alert level ${level}`);
-    if (this.handshake && !this.handshake.done && this.handshake.onWarningAlert(description)) return this.progressed();
+    if (level !== AlertLevel.warning) throw new SslAlertError('MALFORMED_ALERT', `alert level ${level}`);
+    if (this.handshake && !this.handshake.done && this.handle({ kind: 'warning_alert', description })) return this.progressed();
     this.ignored(`warning alert ${alertName(description)}`);
   }
 
   private onApplicationData(fragment: Uint8Array): void {
     // Application data is legal once a handshake finished, also while a renegotiation runs.
-    if (!this.result) throw new SslAlertError('unexpected_message', 'application data before the handshake finished');
+    if (!this.result) throw new SslAlertError('UNEXPECTED_MESSAGE', 'application data before the handshake finished');
     this.progressed();
     this.events.data?.(fragment);
   }
@@ -577,7 +592,7 @@ export class Connection {
   private ignored(what: string): void {
     const max = this.options.maxIgnoredMessages ?? 4;
     if (++this.ignoredMessages > max) {
-      throw new SslAlertError('unexpected_message', `${this.ignoredMessages} warning alerts or HelloRequests in a row (at most ${max}), the last ${what}`);
+      throw new SslAlertError('FLOOD', `${this.ignoredMessages} warning alerts or HelloRequests in a row (at most ${max}), the last ${what}`);
     }
     this.events.trace?.({ kind: 'note', text: `ignoring ${what}` });
   }

@@ -19,12 +19,11 @@
 import type { CipherSuite } from '../ciphers/suites.js';
 import { PREMASTER_LENGTH, rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
 import type { RsaPublicKey } from '../pki/rsa-key.js';
-import { parseCertificate } from '../pki/x509.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
-import type { HandshakeHost } from './context.js';
+import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
 import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   HandshakeType,
@@ -36,6 +35,7 @@ import {
   encodeCertificate,
   encodeCertificateVerify,
   encodeClientHello,
+  encodeHandshake,
   expectEmpty,
   findRenegotiationInfo,
   renegotiationInfo,
@@ -44,24 +44,31 @@ import {
   type HandshakeMessage,
   type ServerHello,
 } from './messages.js';
-import { masterSecret } from './ssl3-prf.js';
-import { usablePeerRsaKey } from './peer-key.js';
+import { Transcript, masterSecret } from './ssl3-prf.js';
+import { parsePeerCertificate, usablePeerRsaKey } from './peer-key.js';
 import type { Session } from './session.js';
 
 interface Hello {
   readonly clientRandom: Uint8Array;
   readonly server: ServerHello;
   readonly suite: CipherSuite;
+  /** RFC 5746: this handshake negotiated renegotiation_info. */
+  readonly secureRenegotiation: boolean;
 }
 
 interface Certified extends Hello {
   readonly chain: readonly Uint8Array[];
   readonly serverKey: RsaPublicKey;
+  readonly verdict?: PeerVerdict;
 }
 
 interface Keyed extends Hello {
   readonly master: Uint8Array;
   readonly chain: readonly Uint8Array[];
+  readonly verdict?: PeerVerdict;
+  readonly resumed: boolean;
+  /** Our Finished hash once sent (a full handshake sends it before the server's; a resumption after). */
+  readonly clientVerifyData?: Uint8Array;
 }
 
 type State =
@@ -71,16 +78,14 @@ type State =
   | { readonly name: 'waiting'; readonly step: string }
   | { readonly name: 'certificate_request_or_done'; readonly c: Certified }
   | { readonly name: 'server_hello_done'; readonly c: Certified }
-  | { readonly name: 'change_cipher_spec'; readonly k: Keyed; readonly resumed: boolean }
-  | { readonly name: 'finished'; readonly k: Keyed; readonly resumed: boolean }
+  | { readonly name: 'change_cipher_spec'; readonly k: Keyed }
+  | { readonly name: 'finished'; readonly k: Keyed }
   | { readonly name: 'done' };
 
-
-export class ClientHandshake {
+export class ClientHandshake implements HandshakeMachine {
   private state: State;
-  /** RFC 5746: whether this handshake negotiated renegotiation_info, and our Finished hash. */
-  private secureRenegotiation = false;
-  private clientVerifyData: Uint8Array = new Uint8Array(0);
+  /** The hash of every handshake message of this handshake, both directions (5.6.8, 5.6.9). */
+  private readonly transcript = new Transcript();
 
   constructor(private readonly host: HandshakeHost) {
     this.state = { name: 'server_hello', clientRandom: new Uint8Array(0) };
@@ -112,114 +117,129 @@ export class ClientHandshake {
     if (previous && !previous.secureRenegotiation) this.host.trace('legacy renegotiation: the server did not negotiate RFC 5746 renegotiation_info');
     const sessionId = options.session?.id ?? new Uint8Array(0);
     this.state = { name: 'server_hello', clientRandom: random };
-    this.host.sendHandshake(
+    this.send(
       HandshakeType.client_hello,
       encodeClientHello({ version: SSL3_VERSION, random, sessionId, cipherSuites: suites, compressionMethods: Uint8Array.of(0), extensions }),
     );
   }
 
-  onMessage(msg: HandshakeMessage): void {
+  /** The one entry point: each state takes the one input legal in it, anything else is unexpected_message. */
+  handle(input: HandshakeInput): boolean {
     const s = this.state;
+    if (input.kind === 'warning_alert') return false; // a client expects no warning in its handshake
+    if (input.kind === 'v2_client_hello') throw unexpected(s.name, 'an SSLv2 ClientHello');
+    if (input.kind === 'change_cipher_spec') {
+      if (s.name !== 'change_cipher_spec') throw unexpected(expectedIn(s), 'ChangeCipherSpec');
+      this.state = { name: 'finished', k: s.k };
+      return true;
+    }
+    const msg = input.message;
     switch (s.name) {
       case 'server_hello':
         if (msg.type !== HandshakeType.server_hello) throw unexpected('ServerHello', handshakeTypeName(msg.type));
-        this.host.transcript.update(msg.raw);
-        return this.onServerHello(s.clientRandom, decodeServerHello(msg.body));
+        this.transcript.update(msg.raw);
+        this.onServerHello(s.clientRandom, decodeServerHello(msg.body));
+        return true;
       case 'certificate':
         if (msg.type !== HandshakeType.certificate) throw unexpected('Certificate', handshakeTypeName(msg.type));
-        this.host.transcript.update(msg.raw);
-        return this.onCertificate(s.h, decodeCertificate(msg.body));
+        this.transcript.update(msg.raw);
+        this.onCertificate(s.h, decodeCertificate(msg.body));
+        return true;
       case 'certificate_request_or_done':
-        this.host.transcript.update(msg.raw);
         if (msg.type === HandshakeType.certificate_request) {
+          this.transcript.update(msg.raw);
           const req = decodeCertificateRequest(msg.body);
           this.host.trace(`server requests a client certificate (${req.authorities.length} CA names)`);
           this.state = { name: 'server_hello_done', c: s.c };
-          return;
+          return true;
         }
-        if (msg.type === HandshakeType.server_hello_done) return this.onServerHelloDone(s.c, msg.body, false);
         // ServerKeyExchange only exists for export and DH suites, which we never offer.
-        throw unexpected('CertificateRequest or ServerHelloDone', handshakeTypeName(msg.type));
+        if (msg.type !== HandshakeType.server_hello_done) throw unexpected('CertificateRequest or ServerHelloDone', handshakeTypeName(msg.type));
+        this.transcript.update(msg.raw);
+        this.onServerHelloDone(s.c, msg.body, false);
+        return true;
       case 'server_hello_done':
         if (msg.type !== HandshakeType.server_hello_done) throw unexpected('ServerHelloDone', handshakeTypeName(msg.type));
-        this.host.transcript.update(msg.raw);
-        return this.onServerHelloDone(s.c, msg.body, true);
+        this.transcript.update(msg.raw);
+        this.onServerHelloDone(s.c, msg.body, true);
+        return true;
       case 'finished':
         if (msg.type !== HandshakeType.finished) throw unexpected('Finished', handshakeTypeName(msg.type));
-        return this.onFinished(s.k, s.resumed, msg);
+        this.onFinished(s.k, msg);
+        return true;
       case 'change_cipher_spec':
-        throw unexpected('ChangeCipherSpec', handshakeTypeName(msg.type));
       case 'waiting':
-        throw unexpected(`no message while waiting for ${s.step}`, handshakeTypeName(msg.type));
       case 'done':
-        throw unexpected('no handshake message', handshakeTypeName(msg.type));
+        throw unexpected(expectedIn(s), handshakeTypeName(msg.type));
       default:
         return assertNever(s);
     }
   }
 
-  onChangeCipherSpec(): void {
-    const s = this.state;
-    if (s.name !== 'change_cipher_spec') throw unexpected(s.name, 'ChangeCipherSpec');
-    this.state = { name: 'finished', k: s.k, resumed: s.resumed };
-  }
-
-  onWarningAlert(): boolean {
-    return false;
+  /** Encodes a message of ours, adds it to the transcript, and sends it. */
+  private send(type: number, body: Uint8Array): void {
+    const raw = encodeHandshake(type, body);
+    this.transcript.update(raw);
+    this.host.sendHandshake(raw);
   }
 
   private onServerHello(clientRandom: Uint8Array, server: ServerHello): void {
     const { options } = this.host;
     if (server.version !== SSL3_VERSION) {
-      throw new SslAlertError('protocol_version', `server chose version ${server.version >> 8}.${server.version & 0xff}; only SSL 3.0 is offered`);
+      throw new SslAlertError('PROTOCOL_VERSION', `server chose version ${server.version >> 8}.${server.version & 0xff}; only SSL 3.0 is offered`);
     }
     const suite = options.suites.find((x) => x.id === server.cipherSuite);
-    if (!suite) throw new SslAlertError('illegal_parameter', `server chose cipher suite 0x${server.cipherSuite.toString(16).padStart(4, '0')}, which was not offered`);
-    if (server.compressionMethod !== 0) throw new SslAlertError('illegal_parameter', `server chose compression method ${server.compressionMethod}`);
-    this.checkRenegotiationInfo(server);
-    const h: Hello = { clientRandom, server, suite };
+    if (!suite) throw new SslAlertError('BAD_SERVER_HELLO', `server chose cipher suite 0x${server.cipherSuite.toString(16).padStart(4, '0')}, which was not offered`);
+    if (server.compressionMethod !== 0) throw new SslAlertError('BAD_SERVER_HELLO', `server chose compression method ${server.compressionMethod}`);
+    const h: Hello = { clientRandom, server, suite, secureRenegotiation: this.checkRenegotiationInfo(server) };
     const offered = options.session;
     if (offered && server.sessionId.length > 0 && bytesEqual(server.sessionId, offered.id)) {
-      if (offered.cipherSuite !== suite.id) throw new SslAlertError('illegal_parameter', 'server resumed the session with a different cipher suite');
+      if (offered.cipherSuite !== suite.id) throw new SslAlertError('BAD_SERVER_HELLO', 'server resumed the session with a different cipher suite');
       this.host.trace(`server resumes session ${toHex(offered.id)}`);
       this.host.setPendingKeys(suite, offered.masterSecret, clientRandom, server.random);
-      this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain: offered.peerCertificates }, resumed: true };
+      this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain: offered.peerCertificates, resumed: true } };
       return;
     }
     this.state = { name: 'certificate', h };
   }
 
-  /** RFC 5746 3.4 (first handshake) and 3.5 (renegotiation): the ServerHello's renegotiation_info. */
-  private checkRenegotiationInfo(server: ServerHello): void {
+  /**
+   * RFC 5746 3.4 (first handshake) and 3.5 (renegotiation): the ServerHello's
+   * renegotiation_info. Returns whether this handshake is secure in its sense.
+   */
+  private checkRenegotiationInfo(server: ServerHello): boolean {
     const info = findRenegotiationInfo(server.extensions);
     const previous = this.host.previous;
     if (!previous) {
-      if (info === undefined) return;
-      if (info.length !== 0) throw new SslAlertError('handshake_failure', 'renegotiation_info in the first ServerHello is not empty');
-      this.secureRenegotiation = true;
-      return;
+      if (info === undefined) return false;
+      if (info.length !== 0) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info in the first ServerHello is not empty');
+      return true;
     }
     if (!previous.secureRenegotiation) {
-      if (info !== undefined) throw new SslAlertError('handshake_failure', 'server sent renegotiation_info in a renegotiation of a connection that did not negotiate it');
-      return;
+      if (info !== undefined) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'server sent renegotiation_info in a renegotiation of a connection that did not negotiate it');
+      return false;
     }
-    if (info === undefined) throw new SslAlertError('handshake_failure', 'server omitted renegotiation_info in a secure renegotiation');
+    if (info === undefined) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'server omitted renegotiation_info in a secure renegotiation');
     if (!ctBytesEqual(info, concatBytes(previous.clientVerifyData, previous.serverVerifyData))) {
-      throw new SslAlertError('handshake_failure', 'renegotiation_info does not match the previous Finished messages');
+      throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info does not match the previous Finished messages');
     }
-    this.secureRenegotiation = true;
+    return true;
   }
 
   private onCertificate(h: Hello, chain: Uint8Array[]): void {
-    if (chain.length === 0) throw new SslAlertError('bad_certificate', 'server sent an empty certificate list');
-    const leaf = parseCertificate(chain[0]);
+    if (chain.length === 0) throw new SslAlertError('BAD_CERTIFICATE', 'server sent an empty certificate list');
+    const leaf = parsePeerCertificate(chain[0], 'server');
     // Section 5.6.7.1: the key must hold a PKCS #1 block around the 48-byte premaster secret.
     const serverKey = usablePeerRsaKey(leaf.publicKey.rsa, PREMASTER_LENGTH + 11, 'server');
-    const verdict = this.host.options.verifyPeer?.(chain) ?? { ok: true };
-    this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
-    afterStep(this.host, verdict, (v) => {
-      if (!v.ok) throw new SslAlertError(v.alert, `server certificate rejected: ${v.reason}`);
+    const verify = this.host.options.verifyPeer;
+    if (!verify) {
       this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey } };
+      return;
+    }
+    this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
+    afterStep(this.host, verify(chain), (verdict) => {
+      if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
+      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict } };
     });
   }
 
@@ -228,7 +248,7 @@ export class ClientHandshake {
     const { options } = this.host;
     const haveIdentity = !!(options.certificateChain?.length && options.privateKey);
     if (certificateRequested) {
-      if (haveIdentity) this.host.sendHandshake(HandshakeType.certificate, encodeCertificate(options.certificateChain!));
+      if (haveIdentity) this.send(HandshakeType.certificate, encodeCertificate(options.certificateChain!));
       // Section 5.6.6 / 5.4.2: without a certificate an SSL 3.0 client sends a no_certificate warning.
       else this.host.sendWarningAlert('no_certificate');
     }
@@ -236,46 +256,72 @@ export class ClientHandshake {
     const premaster = this.host.random(48);
     premaster[0] = SSL3_VERSION >> 8;
     premaster[1] = SSL3_VERSION & 0xff;
-    this.host.sendHandshake(HandshakeType.client_key_exchange, rsaEncryptPkcs1(c.serverKey, premaster, this.host.random));
+    this.send(HandshakeType.client_key_exchange, rsaEncryptPkcs1(c.serverKey, premaster, this.host.random));
     const master = masterSecret(premaster, c.clientRandom, c.server.random);
     this.host.setPendingKeys(c.suite, master, c.clientRandom, c.server.random);
     if (certificateRequested && haveIdentity) {
-      const hash = this.host.transcript.certificateVerify(master);
-      this.host.sendHandshake(HandshakeType.certificate_verify, encodeCertificateVerify(rsaSignPkcs1(options.privateKey!, 'md5-sha1', hash, this.host.random)));
+      const hash = this.transcript.certificateVerify(master);
+      this.send(HandshakeType.certificate_verify, encodeCertificateVerify(rsaSignPkcs1(options.privateKey!, 'md5-sha1', hash, this.host.random)));
     }
     this.host.sendChangeCipherSpec();
-    const k: Keyed = { ...c, master };
-    this.clientVerifyData = this.host.transcript.finished(master, 'client');
-    this.host.sendHandshake(HandshakeType.finished, this.clientVerifyData);
-    this.state = { name: 'change_cipher_spec', k, resumed: false };
+    const clientVerifyData = this.transcript.finished(master, 'client');
+    this.send(HandshakeType.finished, clientVerifyData);
+    this.state = { name: 'change_cipher_spec', k: { ...c, master, resumed: false, clientVerifyData } };
   }
 
-  private onFinished(k: Keyed, resumed: boolean, msg: HandshakeMessage): void {
-    const expected = this.host.transcript.finished(k.master, 'server');
+  private onFinished(k: Keyed, msg: HandshakeMessage): void {
+    const expected = this.transcript.finished(k.master, 'server');
     const serverVerifyData = decodeFinished(msg.body);
     if (!ctBytesEqual(expected, serverVerifyData)) {
-      throw new SslAlertError('handshake_failure', 'server Finished does not verify (wrong keys or altered handshake)');
+      throw new SslAlertError('BAD_FINISHED', 'server Finished does not verify (wrong keys or altered handshake)');
     }
-    this.host.transcript.update(msg.raw);
-    if (resumed) {
+    this.transcript.update(msg.raw);
+    let clientVerifyData = k.clientVerifyData;
+    if (!clientVerifyData) {
+      // A resumption: our ChangeCipherSpec and Finished follow the server's.
       this.host.sendChangeCipherSpec();
-      this.clientVerifyData = this.host.transcript.finished(k.master, 'client');
-      this.host.sendHandshake(HandshakeType.finished, this.clientVerifyData);
+      clientVerifyData = this.transcript.finished(k.master, 'client');
+      this.send(HandshakeType.finished, clientVerifyData);
     }
-    const session: Session = resumed
+    const session: Session = k.resumed
       ? this.host.options.session!
       : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, createdAt: this.host.now() };
     this.state = { name: 'done' };
     this.host.complete({
       suite: k.suite,
       session,
-      resumed,
+      resumed: k.resumed,
       clientRandom: k.clientRandom,
       serverRandom: k.server.random,
       clientVersion: SSL3_VERSION,
-      secureRenegotiation: this.secureRenegotiation,
-      clientVerifyData: this.clientVerifyData,
+      secureRenegotiation: k.secureRenegotiation,
+      peerVerdict: k.verdict,
+      clientVerifyData,
       serverVerifyData,
     });
+  }
+}
+
+/** What a state expects, for the unexpected_message of anything else. */
+function expectedIn(s: State): string {
+  switch (s.name) {
+    case 'server_hello':
+      return 'ServerHello';
+    case 'certificate':
+      return 'Certificate';
+    case 'certificate_request_or_done':
+      return 'CertificateRequest or ServerHelloDone';
+    case 'server_hello_done':
+      return 'ServerHelloDone';
+    case 'change_cipher_spec':
+      return 'ChangeCipherSpec';
+    case 'finished':
+      return 'Finished';
+    case 'waiting':
+      return `no message while waiting for ${s.step}`;
+    case 'done':
+      return 'no handshake message';
+    default:
+      return assertNever(s);
   }
 }

@@ -44,14 +44,14 @@ export function renegotiationInfo(renegotiatedConnection: Uint8Array): Extension
 
 /**
  * The `renegotiated_connection` of a hello's renegotiation_info extension: undefined when the
- * extension is absent; a malformed or repeated one is a handshake_failure (RFC 5746 3.4, 3.6).
+ * extension is absent; a malformed one is a handshake_failure (RFC 5746 3.4, 3.6). (A repeated
+ * one never gets here: readExtensions refuses any repeated extension.)
  */
 export function findRenegotiationInfo(extensions: readonly Extension[]): Uint8Array | undefined {
-  const found = extensions.filter((e) => e.type === RENEGOTIATION_INFO_EXTENSION);
-  if (found.length === 0) return undefined;
-  const data = found[0].data;
-  if (found.length > 1 || data.length === 0 || data[0] !== data.length - 1) {
-    throw new SslAlertError('handshake_failure', 'malformed renegotiation_info extension');
+  const data = extensions.find((e) => e.type === RENEGOTIATION_INFO_EXTENSION)?.data;
+  if (data === undefined) return undefined;
+  if (data.length === 0 || data[0] !== data.length - 1) {
+    throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'malformed renegotiation_info extension');
   }
   return data.subarray(1);
 }
@@ -97,14 +97,24 @@ export function encodeHandshake(type: number, body: Uint8Array): Uint8Array {
   return new Writer().u8(type).vectorBytes(3, body).finish();
 }
 
-function readExtensions(r: Reader): Extension[] {
+/**
+ * A hello's extension block. An extension type listed twice is refused, as Go's crypto/tls
+ * refuses it (RFC 5246 7.4.1.4: "There MUST NOT be more than one extension of the same
+ * type"): which of the two would count is anyone's guess, and a peer and a middlebox may
+ * guess differently. It is a decode error even in a ClientHello, whose extra data is
+ * otherwise ignored when it does not parse: this one parses, and says two things.
+ */
+function readExtensions(r: Reader, hello: string): Extension[] {
   if (r.done) return [];
-  const block = r.sub(2, 'extensions');
+  const block = r.sub(2, `${hello}.extensions`);
   r.expectEnd();
   const out: Extension[] = [];
+  const seen = new Set<number>();
   while (!block.done) {
     const type = block.u16();
-    out.push({ type, data: block.vector(2, 0, 0xffff, 'extension') });
+    out.push({ type, data: block.vector(2, 0, 0xffff, `${hello}.extension`) });
+    if (seen.has(type)) throw new SslAlertError('DECODE_ERROR', `${hello}: extension 0x${type.toString(16).padStart(4, '0')} appears twice`);
+    seen.add(type);
   }
   return out;
 }
@@ -140,7 +150,7 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
   // extensions there; keep them when they parse, so a tracer can show them.
   let extensions: Extension[] = [];
   try {
-    extensions = readExtensions(r);
+    extensions = readExtensions(r, 'ClientHello');
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
   }
@@ -191,7 +201,7 @@ export function decodeServerHello(body: Uint8Array): ServerHello {
   const sessionId = r.vector(1, 0, 32, 'ServerHello.session_id');
   const cipherSuite = r.u16();
   const compressionMethod = r.u8();
-  const extensions = readExtensions(r);
+  const extensions = readExtensions(r, 'ServerHello');
   return { version, random, sessionId, cipherSuite, compressionMethod, extensions };
 }
 
@@ -317,11 +327,24 @@ export class HandshakeReassembler {
     const at = this.start;
     if (this.end - at < 4) return undefined;
     const length = (p[at + 1] << 16) | (p[at + 2] << 8) | p[at + 3];
-    if (length > this.maxMessage) throw new DecodeError(`handshake message of ${length} bytes exceeds the ${this.maxMessage}-byte limit`);
+    if (length > this.maxMessage) throw new SslAlertError('DECODE_ERROR', `handshake message of ${length} bytes exceeds the ${this.maxMessage}-byte limit`);
     if (this.end - at < 4 + length) return undefined;
     const raw = p.slice(at, at + 4 + length);
     this.start = at + 4 + length;
     if (this.start === this.end) this.start = this.end = 0;
     return { type: raw[0], body: raw.subarray(4), raw };
+  }
+}
+
+/**
+ * Runs handshake work that decodes the peer's messages: one that does not parse is the peer's
+ * DECODE_ERROR (its message names the message and field, as every decoder here labels its reader).
+ */
+export function decodingPeerMessages<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof DecodeError) throw new SslAlertError('DECODE_ERROR', e.message);
+    throw e;
   }
 }

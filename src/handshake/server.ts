@@ -1,7 +1,7 @@
 /**
  * The server side of the SSL 3.0 handshake, RFC 6101 section 5.6 (message flow in 5.5,
  * figures 1 and 2). Each state names the one message it accepts; anything else is an
- * unexpected_message (STYLE.md, after rustls). Reads top to bottom like the RFC.
+ * unexpected_message (after rustls). Reads top to bottom like the RFC.
  *
  *   ClientHello -> ServerHello, Certificate, [CertificateRequest], ServerHelloDone
  *   [Certificate | no_certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished
@@ -19,12 +19,11 @@
 import type { CipherSuite } from '../ciphers/suites.js';
 import { suiteById } from '../ciphers/suites.js';
 import { rsaDecryptPremaster, rsaVerifyPkcs1 } from '../pki/rsa.js';
-import { parseCertificate } from '../pki/x509.js';
 import { modulusBytes } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
-import type { HandshakeHost } from './context.js';
+import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
 import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
 import {
   ClientCertificateType,
@@ -37,6 +36,7 @@ import {
   decodeV2ClientHello,
   encodeCertificate,
   encodeCertificateRequest,
+  encodeHandshake,
   encodeServerHello,
   findRenegotiationInfo,
   handshakeTypeName,
@@ -45,8 +45,8 @@ import {
   type ClientHello,
   type HandshakeMessage,
 } from './messages.js';
-import { masterSecret } from './ssl3-prf.js';
-import { usablePeerRsaKey } from './peer-key.js';
+import { Transcript, masterSecret } from './ssl3-prf.js';
+import { parsePeerCertificate, usablePeerRsaKey } from './peer-key.js';
 import type { Session } from './session.js';
 import { concatBytes, toHex } from '../util/bytes.js';
 
@@ -55,30 +55,41 @@ interface Negotiated {
   readonly suite: CipherSuite;
   readonly serverRandom: Uint8Array;
   readonly sessionId: Uint8Array;
+  /** RFC 5746: this handshake negotiated renegotiation_info. */
+  readonly secureRenegotiation: boolean;
 }
 
-interface Keyed extends Negotiated {
-  readonly master: Uint8Array;
+/** The client's chain (empty when it sent none) and the verdict on it. */
+interface Peer {
   readonly peerChain: readonly Uint8Array[];
+  readonly verdict?: PeerVerdict;
 }
+
+interface Keyed extends Negotiated, Peer {
+  readonly master: Uint8Array;
+  readonly resumed: boolean;
+  /** Our Finished hash once sent (a resumption sends it before the client's; a full handshake after). */
+  readonly serverVerifyData?: Uint8Array;
+}
+
+/** A client that sent no certificate. */
+const NO_PEER: Peer = { peerChain: [] };
 
 type State =
   | { readonly name: 'client_hello' }
   | { readonly name: 'client_certificate'; readonly n: Negotiated }
   /** An asynchronous step runs (HandshakeHost.waitFor); the connection delivers nothing meanwhile. */
   | { readonly name: 'waiting'; readonly step: string }
-  | { readonly name: 'client_key_exchange'; readonly n: Negotiated; readonly peerChain: readonly Uint8Array[] }
+  | { readonly name: 'client_key_exchange'; readonly n: Negotiated; readonly peer: Peer }
   | { readonly name: 'certificate_verify'; readonly k: Keyed }
-  | { readonly name: 'change_cipher_spec'; readonly k: Keyed; readonly resumed: boolean }
-  | { readonly name: 'finished'; readonly k: Keyed; readonly resumed: boolean }
+  | { readonly name: 'change_cipher_spec'; readonly k: Keyed }
+  | { readonly name: 'finished'; readonly k: Keyed }
   | { readonly name: 'done' };
 
-
-export class ServerHandshake {
+export class ServerHandshake implements HandshakeMachine {
   private state: State = { name: 'client_hello' };
-  /** RFC 5746: whether this handshake negotiated renegotiation_info, and our Finished hash. */
-  private secureRenegotiation = false;
-  private serverVerifyData: Uint8Array = new Uint8Array(0);
+  /** The hash of every handshake message of this handshake, both directions (5.6.8, 5.6.9). */
+  private readonly transcript = new Transcript();
 
   constructor(private readonly host: HandshakeHost) {}
 
@@ -90,19 +101,39 @@ export class ServerHandshake {
     return this.state.name === 'done';
   }
 
-  /** An SSLv2-format ClientHello (only ever the first message of a connection). */
-  onV2ClientHello(message: Uint8Array): void {
-    if (this.state.name !== 'client_hello') throw unexpected(this.state.name, 'an SSLv2 ClientHello');
-    this.host.transcript.update(message);
-    this.onClientHello(decodeV2ClientHello(message), true);
+  /** A server speaks second: nothing to send before the ClientHello. */
+  start(): void {}
+
+  /** The one entry point: each state takes the one input legal in it, anything else is unexpected_message. */
+  handle(input: HandshakeInput): boolean {
+    const s = this.state;
+    switch (input.kind) {
+      case 'warning_alert':
+        return this.onWarningAlert(input.description);
+      case 'v2_client_hello':
+        // Only ever the first message of a connection (the record layer reads the SSLv2 format only then).
+        if (s.name !== 'client_hello') throw unexpected(expectedIn(s), 'an SSLv2 ClientHello');
+        this.transcript.update(input.raw);
+        this.onClientHello(decodeV2ClientHello(input.raw), true);
+        return true;
+      case 'change_cipher_spec':
+        if (s.name !== 'change_cipher_spec') throw unexpected(expectedIn(s), 'ChangeCipherSpec');
+        this.state = { name: 'finished', k: s.k };
+        return true;
+      case 'message':
+        this.onMessage(input.message);
+        return true;
+      default:
+        return assertNever(input);
+    }
   }
 
-  onMessage(msg: HandshakeMessage): void {
+  private onMessage(msg: HandshakeMessage): void {
     const s = this.state;
     switch (s.name) {
       case 'client_hello':
         if (msg.type !== HandshakeType.client_hello) throw unexpected('ClientHello', handshakeTypeName(msg.type));
-        this.host.transcript.update(msg.raw);
+        this.transcript.update(msg.raw);
         return this.onClientHello(decodeClientHello(msg.body), false);
       case 'client_certificate':
         if (msg.type !== HandshakeType.certificate) {
@@ -110,45 +141,44 @@ export class ServerHandshake {
           if (msg.type === HandshakeType.client_key_exchange) return this.noClientCertificate(s.n, msg);
           throw unexpected('Certificate', handshakeTypeName(msg.type));
         }
-        this.host.transcript.update(msg.raw);
+        this.transcript.update(msg.raw);
         return this.onClientCertificate(s.n, decodeCertificate(msg.body));
       case 'client_key_exchange':
         if (msg.type !== HandshakeType.client_key_exchange) throw unexpected('ClientKeyExchange', handshakeTypeName(msg.type));
-        this.host.transcript.update(msg.raw);
-        return this.onClientKeyExchange(s.n, s.peerChain, this.encryptedPremaster(s.n, msg.body));
+        this.transcript.update(msg.raw);
+        return this.onClientKeyExchange(s.n, s.peer, this.encryptedPremaster(s.n, msg.body));
       case 'certificate_verify':
         if (msg.type !== HandshakeType.certificate_verify) throw unexpected('CertificateVerify', handshakeTypeName(msg.type));
         return this.onCertificateVerify(s.k, msg);
       case 'finished':
         if (msg.type !== HandshakeType.finished) throw unexpected('Finished', handshakeTypeName(msg.type));
-        return this.onFinished(s.k, s.resumed, msg);
+        return this.onFinished(s.k, msg);
       case 'change_cipher_spec':
-        throw unexpected('ChangeCipherSpec', handshakeTypeName(msg.type));
       case 'waiting':
-        throw unexpected(`no message while waiting for ${s.step}`, handshakeTypeName(msg.type));
       case 'done':
-        throw unexpected('no handshake message', handshakeTypeName(msg.type));
+        throw unexpected(expectedIn(s), handshakeTypeName(msg.type));
       default:
         return assertNever(s);
     }
   }
 
-  onChangeCipherSpec(): void {
-    const s = this.state;
-    if (s.name !== 'change_cipher_spec') throw unexpected(s.name, 'ChangeCipherSpec');
-    this.state = { name: 'finished', k: s.k, resumed: s.resumed };
-  }
-
-  /** SSL 3.0's no_certificate warning (section 5.4.2) in place of the client's Certificate. */
-  onWarningAlert(description: number): boolean {
+  /** SSL 3.0's no_certificate warning (section 5.4.2) in place of the client's Certificate; other warnings are not ours. */
+  private onWarningAlert(description: number): boolean {
     const s = this.state;
     if (description !== ALERTS.no_certificate || s.name !== 'client_certificate') return false;
     if (this.host.options.requireCert) {
-      throw new SslAlertError('handshake_failure', 'client sent no_certificate but a client certificate is required');
+      throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent no_certificate but a client certificate is required');
     }
     this.host.trace('client has no certificate (no_certificate alert)');
-    this.state = { name: 'client_key_exchange', n: s.n, peerChain: [] };
+    this.state = { name: 'client_key_exchange', n: s.n, peer: NO_PEER };
     return true;
+  }
+
+  /** Encodes a message of ours, adds it to the transcript, and sends it. */
+  private send(type: number, body: Uint8Array): void {
+    const raw = encodeHandshake(type, body);
+    this.transcript.update(raw);
+    this.host.sendHandshake(raw);
   }
 
   private onClientHello(hello: ClientHello, v2: boolean): void {
@@ -157,34 +187,35 @@ export class ServerHandshake {
     // later version, whatever its major number ((3,4), (4,1), (254,254)), gets the highest we
     // have, 3.0; only one that cannot speak 3.0 (an SSL 2.0 client) is refused.
     if (hello.version < SSL3_VERSION) {
-      throw new SslAlertError('protocol_version', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, older than SSL 3.0`);
+      throw new SslAlertError('PROTOCOL_VERSION', `client offers version ${hello.version >> 8}.${hello.version & 0xff}, older than SSL 3.0`);
     }
-    if (!hello.compressionMethods.includes(0)) throw new SslAlertError('illegal_parameter', 'client does not offer null compression');
-    this.checkRenegotiationInfo(hello);
+    if (!hello.compressionMethods.includes(0)) throw new SslAlertError('NO_NULL_COMPRESSION', 'client does not offer null compression');
+    const secureRenegotiation = this.checkRenegotiationInfo(hello);
     const offered = new Set(hello.cipherSuites);
 
     const cached = v2 ? undefined : this.resumable(hello, offered);
-    if (cached) return this.resume(hello, cached);
+    if (cached) return this.resume(hello, cached, secureRenegotiation);
 
     const suite = options.suites.find((s) => offered.has(s.id));
     if (!suite) {
       const names = hello.cipherSuites.map((id) => suiteById(id)?.iosKeyword ?? `0x${id.toString(16).padStart(4, '0')}`);
-      throw new SslAlertError('handshake_failure', `no cipher suite in common; client offered ${names.join(', ') || 'none'}`);
+      throw new SslAlertError('NO_SHARED_CIPHER', `no cipher suite in common; client offered ${names.join(', ') || 'none'}`);
     }
     if (!options.certificateChain?.length || !options.privateKey) {
-      throw new SslAlertError('internal_error', 'server has no certificate or private key configured');
+      throw new SslAlertError('NO_SERVER_IDENTITY', 'server has no certificate or private key configured');
     }
     const n: Negotiated = {
       hello,
       suite,
       serverRandom: helloRandom(this.host),
       sessionId: options.sessionCache ? this.host.random(32) : new Uint8Array(0),
+      secureRenegotiation,
     };
     this.sendServerHello(n);
-    this.host.sendHandshake(HandshakeType.certificate, encodeCertificate(options.certificateChain));
+    this.send(HandshakeType.certificate, encodeCertificate(options.certificateChain));
     const request = options.requestCert || options.requireCert;
     if (request) {
-      this.host.sendHandshake(
+      this.send(
         HandshakeType.certificate_request,
         encodeCertificateRequest({
           certificateTypes: Uint8Array.of(ClientCertificateType.rsa_sign),
@@ -192,29 +223,31 @@ export class ServerHandshake {
         }),
       );
     }
-    this.host.sendHandshake(HandshakeType.server_hello_done, new Uint8Array(0));
-    this.state = request ? { name: 'client_certificate', n } : { name: 'client_key_exchange', n, peerChain: [] };
+    this.send(HandshakeType.server_hello_done, new Uint8Array(0));
+    this.state = request ? { name: 'client_certificate', n } : { name: 'client_key_exchange', n, peer: NO_PEER };
   }
 
-  /** RFC 5746 3.6 (first handshake) and 3.7 (renegotiation): the ClientHello's SCSV and renegotiation_info. */
-  private checkRenegotiationInfo(hello: ClientHello): void {
+  /**
+   * RFC 5746 3.6 (first handshake) and 3.7 (renegotiation): the ClientHello's SCSV and
+   * renegotiation_info. Returns whether this handshake is secure in its sense.
+   */
+  private checkRenegotiationInfo(hello: ClientHello): boolean {
     const info = findRenegotiationInfo(hello.extensions);
     const scsv = hello.cipherSuites.includes(TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     const previous = this.host.previous;
     if (!previous) {
-      if (info !== undefined && info.length !== 0) throw new SslAlertError('handshake_failure', 'renegotiation_info in the first ClientHello is not empty');
-      this.secureRenegotiation = scsv || info !== undefined;
-      return;
+      if (info !== undefined && info.length !== 0) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info in the first ClientHello is not empty');
+      return scsv || info !== undefined;
     }
     if (!previous.secureRenegotiation) {
-      throw new SslAlertError('handshake_failure', 'insecure renegotiation refused: the connection did not negotiate RFC 5746 renegotiation_info');
+      throw new SslAlertError('RENEGOTIATION_REFUSED', 'insecure renegotiation refused: the connection did not negotiate RFC 5746 renegotiation_info');
     }
-    if (scsv) throw new SslAlertError('handshake_failure', 'renegotiation ClientHello lists the renegotiation SCSV');
-    if (info === undefined) throw new SslAlertError('handshake_failure', 'renegotiation ClientHello has no renegotiation_info');
+    if (scsv) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation ClientHello lists the renegotiation SCSV');
+    if (info === undefined) throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation ClientHello has no renegotiation_info');
     if (!ctBytesEqual(info, previous.clientVerifyData)) {
-      throw new SslAlertError('handshake_failure', 'renegotiation_info does not match the previous client Finished');
+      throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'renegotiation_info does not match the previous client Finished');
     }
-    this.secureRenegotiation = true;
+    return true;
   }
 
   /** A cached session the client asks for, if its suite is still allowed and offered. */
@@ -227,21 +260,20 @@ export class ServerHandshake {
     return s;
   }
 
-  private resume(hello: ClientHello, session: Session): void {
+  private resume(hello: ClientHello, session: Session, secureRenegotiation: boolean): void {
     const suite = suiteById(session.cipherSuite)!;
-    const n: Negotiated = { hello, suite, serverRandom: helloRandom(this.host), sessionId: session.id };
+    const n: Negotiated = { hello, suite, serverRandom: helloRandom(this.host), sessionId: session.id, secureRenegotiation };
     this.host.trace(`resuming session ${toHex(session.id)}`);
     this.sendServerHello(n);
-    const k: Keyed = { ...n, master: session.masterSecret, peerChain: session.peerCertificates };
-    this.host.setPendingKeys(suite, k.master, hello.random, n.serverRandom);
+    this.host.setPendingKeys(suite, session.masterSecret, hello.random, n.serverRandom);
     this.host.sendChangeCipherSpec();
-    this.serverVerifyData = this.host.transcript.finished(k.master, 'server');
-    this.host.sendHandshake(HandshakeType.finished, this.serverVerifyData);
-    this.state = { name: 'change_cipher_spec', k, resumed: true };
+    const serverVerifyData = this.transcript.finished(session.masterSecret, 'server');
+    this.send(HandshakeType.finished, serverVerifyData);
+    this.state = { name: 'change_cipher_spec', k: { ...n, master: session.masterSecret, peerChain: session.peerCertificates, resumed: true, serverVerifyData } };
   }
 
   private sendServerHello(n: Negotiated): void {
-    this.host.sendHandshake(
+    this.send(
       HandshakeType.server_hello,
       encodeServerHello({
         version: SSL3_VERSION,
@@ -249,7 +281,7 @@ export class ServerHandshake {
         sessionId: n.sessionId,
         cipherSuite: n.suite.id,
         compressionMethod: 0,
-        extensions: this.secureRenegotiation ? [renegotiationInfo(this.renegotiatedConnection())] : [],
+        extensions: n.secureRenegotiation ? [renegotiationInfo(this.renegotiatedConnection())] : [],
       }),
     );
   }
@@ -262,25 +294,29 @@ export class ServerHandshake {
 
   private noClientCertificate(n: Negotiated, msg: HandshakeMessage): void {
     if (this.host.options.requireCert) {
-      throw new SslAlertError('handshake_failure', 'client sent no certificate but a client certificate is required');
+      throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent no certificate but a client certificate is required');
     }
-    this.host.transcript.update(msg.raw);
-    this.onClientKeyExchange(n, [], this.encryptedPremaster(n, msg.body));
+    this.transcript.update(msg.raw);
+    this.onClientKeyExchange(n, NO_PEER, this.encryptedPremaster(n, msg.body));
   }
 
   private onClientCertificate(n: Negotiated, chain: Uint8Array[]): void {
     const { options } = this.host;
     if (chain.length === 0) {
       // TLS-style empty Certificate: treated like no_certificate.
-      if (options.requireCert) throw new SslAlertError('handshake_failure', 'client sent an empty certificate list but a certificate is required');
-      this.state = { name: 'client_key_exchange', n, peerChain: chain };
+      if (options.requireCert) throw new SslAlertError('CERTIFICATE_REQUIRED', 'client sent an empty certificate list but a certificate is required');
+      this.state = { name: 'client_key_exchange', n, peer: NO_PEER };
       return;
     }
-    const verdict = options.verifyPeer?.(chain) ?? { ok: true };
+    const verify = options.verifyPeer;
+    if (!verify) {
+      this.state = { name: 'client_key_exchange', n, peer: { peerChain: chain } };
+      return;
+    }
     this.state = { name: 'waiting', step: 'the verdict on the client certificate' };
-    afterStep(this.host, verdict, (v) => {
-      if (!v.ok) throw new SslAlertError(v.alert, `client certificate rejected: ${v.reason}`);
-      this.state = { name: 'client_key_exchange', n, peerChain: chain };
+    afterStep(this.host, verify(chain), (verdict) => {
+      if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `client certificate rejected: ${verdict.reason}`);
+      this.state = { name: 'client_key_exchange', n, peer: { peerChain: chain, verdict } };
     });
   }
 
@@ -292,40 +328,42 @@ export class ServerHandshake {
     return encrypted;
   }
 
-  private onClientKeyExchange(n: Negotiated, peerChain: readonly Uint8Array[], encrypted: Uint8Array): void {
+  private onClientKeyExchange(n: Negotiated, peer: Peer, encrypted: Uint8Array): void {
     const { options } = this.host;
     // Section 5.6.7.1 and the Bleichenbacher countermeasure: whatever is wrong with the block
     // (padding, length, version), continue with a random premaster; the Finished check fails later.
     const premaster = rsaDecryptPremaster(options.privateKey!, encrypted, n.hello.version, this.host.random);
     const master = masterSecret(premaster, n.hello.random, n.serverRandom);
     this.host.setPendingKeys(n.suite, master, n.hello.random, n.serverRandom);
-    const k: Keyed = { ...n, master, peerChain };
-    this.state = peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k, resumed: false };
+    const k: Keyed = { ...n, ...peer, master, resumed: false };
+    this.state = peer.peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k };
   }
 
   private onCertificateVerify(k: Keyed, msg: HandshakeMessage): void {
     // Section 5.6.8: the hash covers the messages before this one.
-    const expected = this.host.transcript.certificateVerify(k.master);
-    this.host.transcript.update(msg.raw);
+    const expected = this.transcript.certificateVerify(k.master);
+    this.transcript.update(msg.raw);
     const signature = decodeCertificateVerify(msg.body);
-    const leaf = parseCertificate(k.peerChain[0]);
+    const leaf = parsePeerCertificate(k.peerChain[0], 'client');
     // The key must hold a PKCS #1 block around the 36-byte MD5 + SHA-1 hash.
     const clientKey = usablePeerRsaKey(leaf.publicKey.rsa, 36 + 11, 'client');
     if (!rsaVerifyPkcs1(clientKey, 'md5-sha1', expected, signature)) {
-      throw new SslAlertError('handshake_failure', 'client CertificateVerify signature is invalid');
+      throw new SslAlertError('BAD_CERTIFICATE_VERIFY', 'client CertificateVerify signature is invalid');
     }
-    this.state = { name: 'change_cipher_spec', k, resumed: false };
+    this.state = { name: 'change_cipher_spec', k };
   }
 
-  private onFinished(k: Keyed, resumed: boolean, msg: HandshakeMessage): void {
-    const expected = this.host.transcript.finished(k.master, 'client');
+  private onFinished(k: Keyed, msg: HandshakeMessage): void {
+    const expected = this.transcript.finished(k.master, 'client');
     const got = decodeFinished(msg.body);
-    if (!ctBytesEqual(expected, got)) throw new SslAlertError('handshake_failure', 'client Finished does not verify (wrong keys or altered handshake)');
-    this.host.transcript.update(msg.raw);
-    if (!resumed) {
+    if (!ctBytesEqual(expected, got)) throw new SslAlertError('BAD_FINISHED', 'client Finished does not verify (wrong keys or altered handshake)');
+    this.transcript.update(msg.raw);
+    let serverVerifyData = k.serverVerifyData;
+    if (!serverVerifyData) {
+      // A full handshake: our ChangeCipherSpec and Finished follow the client's.
       this.host.sendChangeCipherSpec();
-      this.serverVerifyData = this.host.transcript.finished(k.master, 'server');
-      this.host.sendHandshake(HandshakeType.finished, this.serverVerifyData);
+      serverVerifyData = this.transcript.finished(k.master, 'server');
+      this.send(HandshakeType.finished, serverVerifyData);
     }
     const session: Session = {
       id: k.sessionId,
@@ -334,18 +372,43 @@ export class ServerHandshake {
       peerCertificates: k.peerChain,
       createdAt: this.host.now(),
     };
-    if (!resumed) this.host.options.sessionCache?.set(session);
+    if (!k.resumed) this.host.options.sessionCache?.set(session);
     this.state = { name: 'done' };
     this.host.complete({
       suite: k.suite,
       session,
-      resumed,
+      resumed: k.resumed,
       clientRandom: k.hello.random,
       serverRandom: k.serverRandom,
       clientVersion: k.hello.version,
-      secureRenegotiation: this.secureRenegotiation,
+      secureRenegotiation: k.secureRenegotiation,
+      peerVerdict: k.verdict,
       clientVerifyData: got,
-      serverVerifyData: this.serverVerifyData,
+      serverVerifyData,
     });
+  }
+}
+
+/** What a state expects, for the unexpected_message of anything else. */
+function expectedIn(s: State): string {
+  switch (s.name) {
+    case 'client_hello':
+      return 'ClientHello';
+    case 'client_certificate':
+      return 'Certificate';
+    case 'client_key_exchange':
+      return 'ClientKeyExchange';
+    case 'certificate_verify':
+      return 'CertificateVerify';
+    case 'change_cipher_spec':
+      return 'ChangeCipherSpec';
+    case 'finished':
+      return 'Finished';
+    case 'waiting':
+      return `no message while waiting for ${s.step}`;
+    case 'done':
+      return 'no handshake message';
+    default:
+      return assertNever(s);
   }
 }

@@ -16,16 +16,19 @@ import type { CipherSuite } from '../ciphers/suites.js';
 
 const MAX_ROUNDS = 26;
 
+/** Round i (from 0) of the expansion: its label, SHA(label + secret + seed), and the 16 bytes MD5(secret + that). */
+export function ssl3ExpandRound(secret: Uint8Array, seed: Uint8Array, i: number): { label: string; sha: Uint8Array; md5: Uint8Array } {
+  const label = new Uint8Array(i + 1).fill(0x41 + i); // 'A', 'BB', 'CCC', ...
+  const inner = sha1.create().update(label).update(secret).update(seed).digest();
+  return { label: String.fromCharCode(...label), sha: inner, md5: md5.create().update(secret).update(inner).digest() };
+}
+
 /** The A/BB/CCC expansion: `length` bytes from a secret and a seed. */
 export function ssl3Expand(secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
   const rounds = Math.ceil(length / 16);
   if (rounds > MAX_ROUNDS) throw new RangeError(`SSL 3.0 key expansion is limited to ${MAX_ROUNDS * 16} bytes`);
   const out = new Uint8Array(rounds * 16);
-  for (let i = 0; i < rounds; i++) {
-    const label = new Uint8Array(i + 1).fill(0x41 + i); // 'A', 'BB', 'CCC', ...
-    const inner = sha1.create().update(label).update(secret).update(seed).digest();
-    out.set(md5.create().update(secret).update(inner).digest(), i * 16);
-  }
+  for (let i = 0; i < rounds; i++) out.set(ssl3ExpandRound(secret, seed, i).md5, i * 16);
   return out.subarray(0, length);
 }
 
@@ -43,12 +46,22 @@ export interface KeyBlock {
   serverIv: Uint8Array;
 }
 
+/** The key block's parts in the order RFC 6101 section 6.2.2 cuts them: the RFC's name, our field, the suite's size. */
+export const KEY_BLOCK_LAYOUT = [
+  { name: 'client_write_MAC_secret', field: 'clientMacSecret', size: 'macLength' },
+  { name: 'server_write_MAC_secret', field: 'serverMacSecret', size: 'macLength' },
+  { name: 'client_write_key', field: 'clientKey', size: 'keyLength' },
+  { name: 'server_write_key', field: 'serverKey', size: 'keyLength' },
+  { name: 'client_write_IV', field: 'clientIv', size: 'ivLength' },
+  { name: 'server_write_IV', field: 'serverIv', size: 'ivLength' },
+] as const satisfies readonly { name: string; field: keyof KeyBlock; size: keyof CipherSuite }[];
+
 /**
  * RFC 6101 section 6.2.2: the key block, partitioned in the order the RFC gives. Note the
  * seed order is server random first here, the reverse of the master secret's.
  */
 export function keyBlock(master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, suite: CipherSuite): KeyBlock {
-  const sizes = [suite.macLength, suite.macLength, suite.keyLength, suite.keyLength, suite.ivLength, suite.ivLength];
+  const sizes = KEY_BLOCK_LAYOUT.map((p) => suite[p.size]);
   const block = ssl3Expand(master, concatBytes(serverRandom, clientRandom), sizes.reduce((a, b) => a + b, 0));
   let off = 0;
   const [clientMacSecret, serverMacSecret, clientKey, serverKey, clientIv, serverIv] = sizes.map((n) => {

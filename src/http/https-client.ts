@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect, type ConnectOptions } from '../socket/index.js';
+import { pickClientSslOptions } from '../socket/options.js';
 import type { Session } from '../handshake/session.js';
 import { CrlCache } from '../pki/crl-cache.js';
 import { fetchCrl } from './crl-fetch.js';
@@ -46,11 +47,7 @@ export interface RequestOptions extends http.RequestOptions, Omit<ConnectOptions
 export function request(url: string | URL, options: RequestOptions = {}, callback?: (res: http.IncomingMessage) => void): http.ClientRequest {
   const u = typeof url === 'string' ? new URL(url) : url;
   if (u.protocol !== 'https:') throw new TypeError(`only https: URLs are served over SSL 3.0, got ${u.protocol}`);
-  const { key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, splitCbcRecords, pcap, passphrase, servername, handshakeTimeout, random, now } = options;
-  const agent =
-    options.agent instanceof Agent
-      ? options.agent
-      : new Agent({ key, cert, ca, ciphers, rejectUnauthorized, pin, revocation, crlFetcher, trace, traceSecrets, splitCbcRecords, pcap, passphrase, servername, handshakeTimeout, random, now, keepAlive: false });
+  const agent = options.agent instanceof Agent ? options.agent : new Agent({ ...pickClientSslOptions(options), keepAlive: false });
   return http.request(
     {
       ...options,

@@ -343,7 +343,9 @@ export abstract class PolicyServer {
       conn.raw.destroy();
       return;
     }
-    conn.httpSocket.end();
+    // node:http has usually ended it already after a last response; a second end() would
+    // build an Error (with its stack trace) for nothing.
+    if (!conn.httpSocket.writableEnded) conn.httpSocket.end();
     conn.graceTimer = setTimeout(() => conn.raw.destroy(), this.policy.closeGraceMs);
     conn.graceTimer.unref();
   }

@@ -6,7 +6,7 @@
  * what `show crypto ca crls` prints. Concurrent handshakes that need the same CRL share one
  * fetch. Pure: the clock is passed in.
  */
-import type { Certificate } from './certificate.js';
+import type { Certificate, DistinguishedName } from './certificate.js';
 import type { Crl } from './crl.js';
 import { formatName } from './x509.js';
 import { namesEqual } from './verify.js';
@@ -16,6 +16,8 @@ import { bytesEqual, toHex } from '../util/bytes.js';
 export interface CrlListing {
   /** The CRL issuer's name, 'C=US, O=..., CN=...'. */
   readonly issuer: string;
+  /** The same name as parsed, for layouts of its own (IOS lists attributes most specific first). */
+  readonly issuerName: DistinguishedName;
   /** Where it came from: the URL it was fetched from, or 'configured' for one given as a file. */
   readonly source: string;
   readonly thisUpdate: Date;
@@ -23,6 +25,8 @@ export interface CrlListing {
   /** Number of revoked certificates it lists. */
   readonly revoked: number;
   readonly crlNumber?: bigint;
+  /** Size of the CRL's DER encoding (IOS: `CRL DER is N bytes`). */
+  readonly derLength: number;
 }
 
 interface Entry {
@@ -81,11 +85,13 @@ export class CrlCache {
     if (now !== undefined) this.dropStale(now);
     return [...this.entries.values()].map(({ crl, source }) => ({
       issuer: formatName(crl.issuer),
+      issuerName: crl.issuer,
       source,
       thisUpdate: crl.thisUpdate,
       nextUpdate: crl.nextUpdate,
       revoked: crl.revoked.length,
       crlNumber: crl.crlNumber,
+      derLength: crl.raw.length,
     }));
   }
 

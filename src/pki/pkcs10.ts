@@ -8,7 +8,7 @@
  * The parser is there for the CA side of tests and for `ssl3` to check what it built; it
  * verifies the self-signature, so a request that does not prove its key is refused.
  */
-import type { DistinguishedName, KeyUsage } from './certificate.js';
+import type { DistinguishedName, Extension, KeyUsage } from './certificate.js';
 import { DIGESTS, type DigestName } from './digests.js';
 import { contextConstructed, der, DerError, DerReader, isPrintableString, readSingle, Tag, type Tlv } from './der.js';
 import { encodeSubjectPublicKeyInfo, readSubjectPublicKeyInfo, type SubjectPublicKeyInfo } from './keys.js';
@@ -18,7 +18,7 @@ import type { RsaPrivateKey } from './rsa-key.js';
 import { rsaSignatureValid } from './rsa-signature.js';
 import { readAlgorithmIdentifier } from './algorithm-identifier.js';
 import { encodeGeneralNames, encodeKeyUsage, encodeName, extension, type NameInput, type SubjectAltNameInput } from './x509-build.js';
-import { readName, rsaSignatureOid, signatureHashOf } from './x509.js';
+import { readExtensions, readName, rsaSignatureOid, signatureHashOf } from './x509.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
 import { utf8String } from '../util/bytes.js';
 import { Ssl3Error } from '../util/errors.js';
@@ -45,7 +45,7 @@ export interface CertificationRequest {
   readonly publicKey: SubjectPublicKeyInfo;
   readonly challengePassword?: string;
   /** The requested extensions, as the certificate would carry them (extnValue contents). */
-  readonly extensions: readonly { readonly oid: string; readonly critical: boolean; readonly value: Uint8Array }[];
+  readonly extensions: readonly Extension[];
 }
 
 /** challengePassword is a DirectoryString: PrintableString where it fits, else UTF8String (RFC 2985 5.4.1). */
@@ -109,7 +109,7 @@ export function parseCertificationRequest(input: Uint8Array): CertificationReque
     info.end('CertificationRequestInfo');
 
     let challengePassword: string | undefined;
-    const extensions: CertificationRequest['extensions'][number][] = [];
+    const extensions: Extension[] = [];
     while (!attrs.done) {
       const a = attrs.sequence('Attribute');
       const type = a.oid();
@@ -119,16 +119,8 @@ export function parseCertificationRequest(input: Uint8Array): CertificationReque
         challengePassword = readDirectoryString(values.readTlv());
         values.end('challengePassword');
       } else if (type === OID.extensionRequest) {
-        const list = values.sequence('Extensions');
+        extensions.push(...readExtensions(values));
         values.end('extensionRequest');
-        while (!list.done) {
-          const e = list.sequence('Extension');
-          const oid = e.oid();
-          const critical = e.peekTag() === Tag.BOOLEAN ? e.boolean() : false;
-          const value = e.octetString();
-          e.end('Extension');
-          extensions.push({ oid, critical, value });
-        }
       }
     }
 

@@ -16,6 +16,7 @@ import { OID } from './oid.js';
 import { pemDecode, isPem } from './pem.js';
 import { parseCertificate } from './x509.js';
 import { namesEqual } from './verify.js';
+import { rsaSignatureValid } from './rsa-signature.js';
 import { asciiBytes, bytesEqual, toHex, utf8String } from '../util/bytes.js';
 import { Ssl3Error } from '../util/errors.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
@@ -128,6 +129,13 @@ export function parseCaCertResponse(contentType: string, body: Uint8Array): CaCe
   // The issuing CA is the one the RA certificates name as issuer; else the lowest CA in the chain.
   const ca = cas.find((c) => ras.some((r) => namesEqual(r.issuer, c.subject))) ?? cas.find((c) => !cas.some((o) => o !== c && namesEqual(o.issuer, c.subject))) ?? cas[0];
   if (!ca) throw new ScepError('BAD_RESPONSE', "the CA's GetCACert answer holds RA certificates but no CA certificate");
+  // The RA speaks for the CA only with the CA's signature on its certificate; the user accepts the CA's fingerprint, not the RA's.
+  for (const ra of ras) {
+    const key = ca.publicKey.rsa;
+    if (!key || ra.signatureAlgorithm.hash === undefined || !namesEqual(ra.issuer, ca.subject) || !rsaSignatureValid(key, ra.signatureAlgorithm.hash, ra.tbsRaw, ra.signature)) {
+      throw new ScepError('BAD_RESPONSE', "the CA's GetCACert answer holds an RA certificate that the CA did not sign");
+    }
+  }
   const chain = cas.filter((c) => c !== ca);
   const encryptor = ras.find((r) => r.keyUsage?.has('keyEncipherment')) ?? ras.find((r) => !r.keyUsage) ?? ras[0] ?? ca;
   return { ca, chain, recipient: encryptor, signers: [ca, ...ras] };

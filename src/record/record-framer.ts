@@ -75,10 +75,10 @@ export class RecordReader {
     const version = (b[off + 1] << 8) | b[off + 2];
     const length = (b[off + 3] << 8) | b[off + 4];
     if (!isContentType(type)) {
-      throw new SslAlertError('unexpected_message', `not an SSL record: content type ${contentTypeName(type)}${looksLikeHttp(b, off) ? ' (this looks like plain HTTP)' : ''}`);
+      throw new SslAlertError('NOT_SSL', `not an SSL record: content type ${contentTypeName(type)}${looksLikeHttp(b, off) ? ' (this looks like plain HTTP)' : ''}`);
     }
-    if (b[off + 1] !== 3) throw new SslAlertError('protocol_version', `record version ${b[off + 1]}.${b[off + 2]} is not SSL 3.x`);
-    if (length > MAX_CIPHERTEXT) throw new SslAlertError('record_overflow', `record of ${length} bytes exceeds 2^14+2048`);
+    if (b[off + 1] !== 3) throw new SslAlertError('RECORD_VERSION', `record version ${b[off + 1]}.${b[off + 2]} is not SSL 3.x`);
+    if (length > MAX_CIPHERTEXT) throw new SslAlertError('RECORD_OVERFLOW', `record of ${length} bytes exceeds 2^14+2048`);
     if (this.end - off < 5 + length) return undefined;
     this.start = off + 5 + length;
     // Copy: the caller may keep the body while the buffer is reused.
@@ -89,7 +89,7 @@ export class RecordReader {
     const b = this.buf;
     const off = this.start;
     const length = ((b[off] & 0x7f) << 8) | b[off + 1];
-    if (length < 9) throw new SslAlertError('handshake_failure', `SSLv2 ClientHello of ${length} bytes is too short`);
+    if (length < 9) throw new SslAlertError('DECODE_ERROR', `SSLv2 ClientHello of ${length} bytes is too short`);
     if (this.end - off < 2 + length) return undefined;
     this.v2HelloAllowed = false;
     this.start = off + 2 + length;

@@ -54,7 +54,7 @@ export class RecordProtection {
 
   private nextSeq(): bigint {
     // RFC 6101 5.2.3: sequence numbers may not wrap; a connection this long must end.
-    if (this.seq === MAX_SEQ) throw new SslAlertError('handshake_failure', 'sequence number exhausted');
+    if (this.seq === MAX_SEQ) throw new SslAlertError('SEQUENCE_EXHAUSTED', 'sequence number exhausted');
     return this.seq++;
   }
 
@@ -87,7 +87,7 @@ export class RecordProtection {
     const bs = this.cipher.blockSize;
     if (body.length < macLen + (this.cipher.kind === 'block' ? 1 : 0) || body.length % bs !== 0) {
       // Lengths are public (they are on the wire): rejecting them early leaks nothing.
-      throw new SslAlertError('bad_record_mac', `record of ${body.length} bytes cannot hold a ${macLen}-byte MAC`);
+      throw new SslAlertError('BAD_RECORD_MAC', `record of ${body.length} bytes cannot hold a ${macLen}-byte MAC`);
     }
     const plain = this.cipher.update(body, body);
     let goodMask = -1;
@@ -99,7 +99,7 @@ export class RecordProtection {
     }
     const expected = this.mac.compute(this.nextSeq(), contentType, plain, contentEnd);
     const macOk = ctBytesEqual(expected, plain.subarray(contentEnd, contentEnd + macLen));
-    if ((goodMask & (macOk ? -1 : 0)) === 0) throw new SslAlertError('bad_record_mac', 'record MAC or padding check failed');
+    if ((goodMask & (macOk ? -1 : 0)) === 0) throw new SslAlertError('BAD_RECORD_MAC', 'record MAC or padding check failed');
     return plain.subarray(0, contentEnd);
   }
 }

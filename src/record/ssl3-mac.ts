@@ -43,12 +43,28 @@ export class Ssl3Mac {
 
   /** The MAC of one record: `seq` is the 64-bit sequence number of this direction. */
   compute(seq: bigint, contentType: number, content: Uint8Array, contentEnd = content.length): Uint8Array {
+    const innerDigest = this.inner.clone().update(this.macHeader(seq, contentType, contentEnd)).update(content.subarray(0, contentEnd)).digest();
+    return this.outer.clone().update(innerDigest).digest();
+  }
+
+  /**
+   * The MAC with what goes into it, for a learner (src/trace/explain): `header` is
+   * seq_num + type + length, hashed after MAC_write_secret + pad_1 and before the content;
+   * `inner` is that inner hash.
+   */
+  steps(seq: bigint, contentType: number, content: Uint8Array): { header: Uint8Array; inner: Uint8Array; mac: Uint8Array } {
+    const header = this.macHeader(seq, contentType, content.length).slice();
+    const inner = this.inner.clone().update(header).update(content).digest();
+    return { header, inner, mac: this.outer.clone().update(inner).digest() };
+  }
+
+  /** seq_num (8 bytes), type (1), length (2), in a buffer reused per record. */
+  private macHeader(seq: bigint, contentType: number, length: number): Uint8Array {
     const h = this.header;
     const view = new DataView(h.buffer);
     view.setBigUint64(0, seq);
     h[8] = contentType;
-    view.setUint16(9, contentEnd);
-    const innerDigest = this.inner.clone().update(h).update(content.subarray(0, contentEnd)).digest();
-    return this.outer.clone().update(innerDigest).digest();
+    view.setUint16(9, length);
+    return h;
   }
 }

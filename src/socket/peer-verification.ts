@@ -3,12 +3,12 @@
  * way to trust a self-signed device), or by chain validation against CA certificates plus,
  * on the client, a host-name check (RFC 6125), and then, when configured, a revocation check
  * with CRLs (src/pki/revocation.ts) of every certificate of the validated path. The verdict
- * carries the SSL 3.0 alert to send when the chain is refused; a revocation check that has to
+ * names the kind of failure when the chain is refused (record/alerts.ts maps it to the alert); a revocation check that has to
  * fetch a CRL answers later, and the handshake waits for it (HandshakeHost.waitFor).
  */
 import type { MaybeAsync, PeerVerdict } from '../handshake/context.js';
 import { checkRevocation, type RevocationOptions } from '../pki/revocation.js';
-import type { AlertName } from '../record/alerts.js';
+import type { FailureKind } from '../record/alerts.js';
 import type { Certificate } from '../pki/certificate.js';
 import { parseCertificate } from '../pki/x509.js';
 import { verifyChain, type ChainErrorCode, type ChainPurpose } from '../pki/verify.js';
@@ -31,53 +31,47 @@ export interface PeerCheckOptions {
   revocation?: RevocationOptions;
 }
 
-/** How each validation failure is told to the peer, in the SSL 3.0 alert set. */
-const CHAIN_ALERTS: Record<ChainErrorCode, AlertName> = {
-  EMPTY_CHAIN: 'bad_certificate',
-  UNTRUSTED_ROOT: 'bad_certificate', // TLS's unknown_ca
-  BAD_SIGNATURE: 'bad_certificate',
-  UNSUPPORTED_SIGNATURE_ALGORITHM: 'unsupported_certificate',
-  EXPIRED: 'certificate_expired',
-  NOT_YET_VALID: 'certificate_expired',
-  ISSUER_NOT_CA: 'bad_certificate',
-  ISSUER_NO_KEYCERTSIGN: 'bad_certificate',
-  PATH_LENGTH_EXCEEDED: 'bad_certificate',
-  NAME_MISMATCH: 'bad_certificate',
-  WRONG_PURPOSE: 'unsupported_certificate',
-  UNKNOWN_CRITICAL_EXTENSION: 'unsupported_certificate',
+/** The kind of failure each validation failure is (record/alerts.ts decides the alert sent for it). */
+const CHAIN_FAILURES: Record<ChainErrorCode, FailureKind> = {
+  EMPTY_CHAIN: 'BAD_CERTIFICATE',
+  UNTRUSTED_ROOT: 'CERTIFICATE_UNTRUSTED',
+  BAD_SIGNATURE: 'CERTIFICATE_UNTRUSTED',
+  UNSUPPORTED_SIGNATURE_ALGORITHM: 'UNSUPPORTED_CERTIFICATE',
+  EXPIRED: 'CERTIFICATE_EXPIRED',
+  NOT_YET_VALID: 'CERTIFICATE_EXPIRED',
+  ISSUER_NOT_CA: 'CERTIFICATE_UNTRUSTED',
+  ISSUER_NO_KEYCERTSIGN: 'CERTIFICATE_UNTRUSTED',
+  PATH_LENGTH_EXCEEDED: 'CERTIFICATE_UNTRUSTED',
+  NAME_MISMATCH: 'CERTIFICATE_UNTRUSTED',
+  WRONG_PURPOSE: 'UNSUPPORTED_CERTIFICATE',
+  UNKNOWN_CRITICAL_EXTENSION: 'UNSUPPORTED_CERTIFICATE',
 };
 
-export interface PeerCheckOutcome {
-  authorized: boolean;
-  error?: string;
-}
-
-/** Returns the handshake's verifyPeer callback; `record` learns the outcome for socket.authorized. */
-export function makePeerVerifier(opts: PeerCheckOptions, record: (o: PeerCheckOutcome) => void): (chain: readonly Uint8Array[]) => MaybeAsync<PeerVerdict> {
-  const finish = (outcome: PeerVerdict): PeerVerdict => {
-    record(outcome.ok ? { authorized: true } : { authorized: false, error: outcome.reason });
-    if (outcome.ok || !opts.rejectUnauthorized) return { ok: true };
-    return outcome;
-  };
+/**
+ * Returns the handshake's verifyPeer callback. Its verdict reaches the socket in the handshake
+ * result (socket.authorized); a failed one is `accepted` unless rejectUnauthorized.
+ */
+export function makePeerVerifier(opts: PeerCheckOptions): (chain: readonly Uint8Array[]) => MaybeAsync<PeerVerdict> {
+  const finish = (verdict: PeerVerdict): PeerVerdict => (verdict.ok || opts.rejectUnauthorized ? verdict : { ...verdict, accepted: true });
   return (chainDer) => {
-    let outcome: MaybeAsync<PeerVerdict>;
+    let verdict: MaybeAsync<PeerVerdict>;
     try {
-      outcome = check(chainDer.map((d) => parseCertificate(d)), opts);
+      verdict = check(chainDer.map((d) => parseCertificate(d)), opts);
     } catch (e) {
       if (!(e instanceof Ssl3Error)) throw e;
-      outcome = { ok: false, alert: 'bad_certificate', reason: `certificate could not be parsed: ${e.message}` };
+      verdict = { ok: false, kind: 'BAD_CERTIFICATE', reason: `certificate could not be parsed: ${e.message}` };
     }
-    return outcome instanceof Promise ? outcome.then(finish) : finish(outcome as PeerVerdict);
+    return verdict instanceof Promise ? verdict.then(finish) : finish(verdict as PeerVerdict);
   };
 }
 
 function check(chain: Certificate[], opts: PeerCheckOptions): MaybeAsync<PeerVerdict> {
   const leaf = chain[0];
-  if (!leaf) return { ok: false, alert: 'bad_certificate', reason: 'the peer sent no certificate' };
+  if (!leaf) return { ok: false, kind: 'BAD_CERTIFICATE', reason: 'the peer sent no certificate' };
   if (opts.pins.length) {
     if (opts.pins.some((p) => pinMatches(leaf, p))) return { ok: true };
     const { sha256 } = pinsOf(leaf);
-    return { ok: false, alert: 'bad_certificate', reason: `certificate SHA-256 fingerprint ${sha256} matches no configured pin` };
+    return { ok: false, kind: 'CERTIFICATE_UNTRUSTED', reason: `certificate SHA-256 fingerprint ${sha256} matches no configured pin` };
   }
   const now = opts.now?.() ?? Date.now();
   const result = verifyChain(chain, {
@@ -85,20 +79,19 @@ function check(chain: Certificate[], opts: PeerCheckOptions): MaybeAsync<PeerVer
     purpose: opts.purpose,
     now: opts.now ? new Date(now) : undefined,
   });
-  if (!result.ok) return { ok: false, alert: CHAIN_ALERTS[result.code], reason: result.reason };
+  if (!result.ok) return { ok: false, kind: CHAIN_FAILURES[result.code], reason: result.reason };
   if (opts.servername) {
     const host = checkHost(leaf, opts.servername);
-    if (!host.ok) return { ok: false, alert: 'bad_certificate', reason: host.reason };
+    if (!host.ok) return { ok: false, kind: 'HOSTNAME_MISMATCH', reason: host.reason };
   }
   if (!opts.revocation || result.path.length < 2) return { ok: true };
   return revocationVerdict(result.path, opts.revocation, now);
 }
 
 /**
- * The revocation check's verdict. A revoked certificate gets certificate_revoked (RFC 6101
- * 5.4.2). "No valid CRL to be had" in required mode gets bad_certificate: SSL 3.0 has no
- * unknown_ca, and OpenSSL maps X509_V_ERR_UNABLE_TO_GET_CRL to SSL_AD_UNKNOWN_CA, which its
- * SSL 3.0 code (ssl3_alert_code) sends as bad_certificate; legacy peers expect what OpenSSL does.
+ * The revocation check's verdict: CERTIFICATE_REVOKED (certificate_revoked, RFC 6101 5.4.2),
+ * or, for "no valid CRL to be had" in required mode, REVOCATION_UNKNOWN (bad_certificate, as
+ * OpenSSL's SSL 3.0 code sends for X509_V_ERR_UNABLE_TO_GET_CRL; see record/alerts.ts).
  */
 async function revocationVerdict(path: readonly Certificate[], revocation: RevocationOptions, now: number): Promise<PeerVerdict> {
   const decision = await checkRevocation(path, revocation, now);
@@ -106,8 +99,8 @@ async function revocationVerdict(path: readonly Certificate[], revocation: Revoc
     case 'good':
       return { ok: true };
     case 'revoked':
-      return { ok: false, alert: 'certificate_revoked', reason: decision.reason };
+      return { ok: false, kind: 'CERTIFICATE_REVOKED', reason: decision.reason };
     case 'unavailable':
-      return { ok: false, alert: 'bad_certificate', reason: `revocation status unknown: ${decision.reason}` };
+      return { ok: false, kind: 'REVOCATION_UNKNOWN', reason: `revocation status unknown: ${decision.reason}` };
   }
 }

@@ -8,6 +8,7 @@ import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { Connection, type CloseInfo, type ConnectionOptions, type Role, type TraceEvent } from '../connection/connection.js';
 import type { HandshakeResult } from '../handshake/context.js';
+import { SslError } from '../record/alerts.js';
 import type { Session } from '../handshake/session.js';
 import { parseCertificate } from '../pki/x509.js';
 import { peerCertificateInfo, type PeerCertificate } from './peer-certificate.js';
@@ -49,9 +50,8 @@ export class SSLSocket extends Duplex {
   private finalCallback?: (error?: Error | null) => void;
   private handshakeTimer?: NodeJS.Timeout;
   /** The SSL-level error the connection ended with (an alert sent or received). */
-  private closeError?: Error;
+  private closeError?: SslError;
   private endedTruncated = false;
-  private corked = false;
   private readonly onWire?: SSLSocketOptions['onWire'];
   private readonly onTrace?: SSLSocketOptions['onTrace'];
   private inputFilter?: InputFilter;
@@ -65,7 +65,7 @@ export class SSLSocket extends Duplex {
     this.onWire = options.onWire;
     this.onTrace = options.onTrace;
     this.connection = new Connection(role, options, {
-      write: (bytes) => this.writeTransport(bytes),
+      outputReady: () => this.flush(),
       data: (bytes) => {
         const data = this.inputFilter ? this.inputFilter(bytes) : bytes;
         if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) this.socket.pause();
@@ -78,6 +78,7 @@ export class SSLSocket extends Duplex {
     socket.on('data', (chunk: Buffer) => {
       this.onWire?.('in', chunk);
       this.connection.receive(chunk);
+      this.flush();
     });
     socket.on('end', () => this.connection.transportClosed());
     socket.on('close', () => {
@@ -93,7 +94,7 @@ export class SSLSocket extends Duplex {
     });
     if (options.handshakeTimeout) {
       this.handshakeTimer = setTimeout(() => {
-        this.destroy(Object.assign(new Error(`SSL handshake did not finish within ${options.handshakeTimeout} ms`), { code: 'ERR_SSL_HANDSHAKE_TIMEOUT' }));
+        this.destroy(new SslError('HANDSHAKE_TIMEOUT', `SSL handshake did not finish within ${options.handshakeTimeout} ms`));
       }, options.handshakeTimeout);
       this.handshakeTimer.unref();
     }
@@ -102,6 +103,7 @@ export class SSLSocket extends Duplex {
   /** Starts the handshake (a client sends its hello now; a server waits). */
   startHandshake(): void {
     this.connection.start();
+    this.flush();
   }
 
   get encrypted(): true {
@@ -204,11 +206,18 @@ export class SSLSocket extends Duplex {
   /** Client only: start a new handshake on the open connection. */
   renegotiate(): void {
     this.connection.renegotiate();
+    this.flush();
   }
 
   private onSecure(result: HandshakeResult): void {
     const first = !this.result;
     this.result = result;
+    // The verdict on the peer's chain, as node:tls reports it. A server's client that sent no
+    // certificate is not authorized, and says so; a resumed session was not checked again.
+    const verdict = result.peerVerdict;
+    this.authorized = verdict?.ok === true;
+    this.authorizationError = verdict && !verdict.ok ? verdict.reason : undefined;
+    if (this.role === 'server' && !result.session.peerCertificates.length) this.authorizationError ??= 'client sent no certificate';
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     if (first) {
       this.emit('session', result.session);
@@ -223,52 +232,55 @@ export class SSLSocket extends Duplex {
   }
 
   /**
-   * Everything the engine writes in one step (a whole flight: no_certificate, ClientKeyExchange,
-   * ChangeCipherSpec, Finished) leaves in one transport write. Written piecemeal, a peer that
-   * rejects the first record (NSS answers no_certificate with a fatal alert and closes at once)
-   * resets the connection while we still write the rest, and the write error (EPIPE) destroys
-   * the socket before its alert is read: the user would see "write EPIPE" instead of the reason.
+   * Writes what the engine produced, in one transport write: a whole flight (no_certificate,
+   * ClientKeyExchange, ChangeCipherSpec, Finished) is one buffer. Written piecemeal, a peer
+   * that rejects the first record (NSS answers no_certificate with a fatal alert and closes at
+   * once) resets the connection while we still write the rest, and the write error (EPIPE)
+   * destroys the socket before its alert is read: the user would see "write EPIPE" instead of
+   * the reason.
    */
-  private writeTransport(bytes: Uint8Array): void {
+  private flush(): void {
+    const bytes = this.connection.takeOutput();
+    if (bytes.length === 0) return;
     if (this.socket.destroyed) return this.notSent(bytes, 'the connection is closed');
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => this.uncorkTransport());
-    }
     // The capture and the trace must show only what really left: a write the transport drops
     // (destroyed while the bytes still waited in it, or failed) is reported as such instead.
     this.socket.write(bytes, (err) => (err ? this.notSent(bytes, err.message) : this.onWire?.('out', bytes)));
   }
 
-  private uncorkTransport(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
-  }
-
   private notSent(bytes: Uint8Array, why: string): void {
-    // One write is one record (Connection's write event); its 'record out' event came before.
-    this.onTrace?.({ kind: 'note', text: `not sent: the ${bytes.length}-byte record traced above (${why})` });
+    // One write is what the engine produced in one step; its 'record out' events came before.
+    this.onTrace?.({ kind: 'note', text: `not sent: the ${bytes.length} bytes of the records traced above (${why})` });
   }
 
   private onConnectionClosed(info: CloseInfo): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
-    const error = info.error;
-    // The error as node reports its own (code ERR_SSL_...), also to writes still waiting for the handshake.
-    const err = error && Object.assign(new Error(error.message), { code: `ERR_SSL_${error.code.toUpperCase()}`, alert: (error as { alert?: string }).alert });
+    // The fatal alert or close_notify that ended it goes out before our FIN.
+    this.flush();
+    // The engine's typed error as it is (its code is ERR_SSL_<kind>, as node names its own), also
+    // to writes still waiting for the handshake.
+    const err = info.error;
     for (const w of this.pendingWrites) w.callback(err ?? new Error('connection closed'));
     this.pendingWrites = [];
     if (err) {
       this.closeError = err;
       // Let already-received data drain before the error surfaces.
       setImmediate(() => this.destroy(err));
-      if (!this.socket.destroyed) this.socket.end();
+      this.endTransport();
       return;
     }
     this.endedTruncated = info.truncated;
     this.push(null);
-    if (!this.socket.destroyed) this.socket.end();
+    this.endTransport();
+  }
+
+  /**
+   * Our FIN, once: a second end() on a net.Socket (after _final sent close_notify and FIN, the
+   * peer's answer closes the connection here too) builds an Error with its stack trace for a
+   * callback nobody passed, on every normal close.
+   */
+  private endTransport(): void {
+    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
   }
 
   override _read(): void {
@@ -286,6 +298,7 @@ export class SSLSocket extends Duplex {
     } catch (e) {
       return callback(e as Error);
     }
+    this.flush();
     // Backpressure: while the transport's buffer is over its mark, hold the callback, so our
     // own write() returns false and the writer waits for 'drain' instead of every byte it
     // writes piling up, sealed, in the net.Socket (a bulk writer once buffered all 32 MiB).
@@ -303,6 +316,17 @@ export class SSLSocket extends Duplex {
     this.socket.on('close', done);
   }
 
+  /**
+   * A bare end() on a socket already ended is a no-op. node:http calls it when the peer's
+   * close_notify ends our readable side (socketOnEnd), after its last response has ended us;
+   * Writable.end would then build an ERR_STREAM_ALREADY_FINISHED Error, stack trace and all,
+   * for nobody, on every normal close. With a chunk or a callback it behaves as ever.
+   */
+  override end(...args: unknown[]): this {
+    if (args.every((a) => a === undefined) && (this.writableEnded || this.destroyed)) return this;
+    return super.end(...(args as Parameters<Duplex['end']>));
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     if (!this.connection.isOpen && !this.connection.isClosed) {
       this.finalCallback = callback;
@@ -312,15 +336,13 @@ export class SSLSocket extends Duplex {
     // close_notify, then our FIN: the peer may close at once without answering (5.4.1), and
     // we go on reading until it does.
     this.connection.close();
-    if (!this.socket.destroyed) this.socket.end();
+    this.flush();
+    this.endTransport();
     callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
-    // What was written before destroy() leaves first, as on a plain net.Socket (node:http
-    // writes its 400 for a request it cannot parse, then destroys the socket at once).
-    this.uncorkTransport();
     if (this.closeError && this.socket.writableEnded && !this.socket.destroyed) this.lingerThenDestroy();
     else this.socket.destroy();
     callback(error);

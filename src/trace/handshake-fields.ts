@@ -5,7 +5,7 @@
  */
 import { suiteById } from '../ciphers/suites.js';
 import { toHex } from '../util/bytes.js';
-import type { KeyBlock } from '../handshake/ssl3-prf.js';
+import { KEY_BLOCK_LAYOUT, type KeyBlock } from '../handshake/ssl3-prf.js';
 import type { TraceEvent } from '../connection/connection.js';
 import {
   HandshakeType,
@@ -109,15 +109,12 @@ export function handshakeFields(type: number, body: Uint8Array, v2 = false): Han
  * its order), in hex. Secrets: only traced when the user asked for them (traceSecrets).
  */
 export function keyFields(masterSecret: Uint8Array, kb: KeyBlock): HandshakeField[] {
-  return [
-    ['master_secret', toHex(masterSecret)],
-    ['client_write_MAC_secret', toHex(kb.clientMacSecret)],
-    ['server_write_MAC_secret', toHex(kb.serverMacSecret)],
-    ['client_write_key', toHex(kb.clientKey)],
-    ['server_write_key', toHex(kb.serverKey)],
-    ['client_write_IV', kb.clientIv.length ? toHex(kb.clientIv) : '(none: stream cipher)'],
-    ['server_write_IV', kb.serverIv.length ? toHex(kb.serverIv) : '(none: stream cipher)'],
-  ];
+  return [['master_secret', toHex(masterSecret)], ...KEY_BLOCK_LAYOUT.map((p): HandshakeField => [p.name, keyPartText(p.size, kb[p.field])])];
+}
+
+/** A key block part in hex; an IV a stream cipher does not have says so. */
+export function keyPartText(size: (typeof KEY_BLOCK_LAYOUT)[number]['size'], bytes: Uint8Array): string {
+  return size === 'ivLength' && !bytes.length ? '(none: stream cipher)' : toHex(bytes);
 }
 
 /** The fields a trace shows under a handshake message or a 'keys' event: one source for every format. */

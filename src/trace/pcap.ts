@@ -272,11 +272,14 @@ export class PcapFile implements FlowRecorder {
   flow(endpoints: FlowEndpoints): PcapFlow {
     const r = this.random(8);
     const isn = new DataView(r.buffer, r.byteOffset, 8);
-    return new PcapFlow((packet) => this.writePacket(packet), endpoints, [isn.getUint32(0), isn.getUint32(4)], this.mss);
+    return new PcapFlow((packet) => this.packet(packet), endpoints, [isn.getUint32(0), isn.getUint32(4)], this.mss);
   }
 
-  private writePacket(packet: Uint8Array): void {
-    const ms = this.now();
+  /**
+   * One IPv4 or IPv6 packet, written as it is: for captures made packet by packet, such as one
+   * with retransmitted and reordered segments (the explain tests). `ms` defaults to the clock.
+   */
+  packet(packet: Uint8Array, ms = this.now()): void {
     const seconds = Math.floor(ms / 1000);
     const record = new Uint8Array(RECORD_HEADER_LENGTH + packet.length);
     const view = new DataView(record.buffer);

@@ -3,7 +3,7 @@
  * language"): fixed-width big-endian integers and vectors with 1-, 2- or 3-byte length
  * prefixes. A Reader's sub-reader covers exactly one length-prefixed vector and must be
  * consumed exactly (expectEnd), so a message with trailing or missing bytes is rejected
- * instead of half-parsed (STYLE.md, after rustls' codec).
+ * instead of half-parsed (after rustls' codec).
  */
 import { Ssl3Error } from './errors.js';
 

@@ -550,6 +550,19 @@ describe('trustpoint mode', () => {
     expect(con.mode).toBe('config');
     expect([...ctx.config.trustpoints.keys()]).toEqual(['B']);
   });
+
+  it('show crypto ca crls lists what the device reports holding, and nothing when it holds none', async () => {
+    const { ctx, con } = open('privileged');
+    expect(await exec(con, ctx, 'show crypto ca crls')).toBe('');
+    const issuerName = { raw: new Uint8Array(0), rdns: [[{ type: '2.5.4.3', value: 'Test CA', tag: 0x0c }]] };
+    const when = new Date('2026-11-28T16:37:43Z');
+    ctx.crls = [{ issuer: 'CN=Test CA', issuerName, source: 'ldap://ldap.example.com', thisUpdate: when, nextUpdate: when, revoked: 0, derLength: 300 }];
+    const out = await exec(con, ctx, 'sh cry ca crl');
+    expect(out).toMatch(/^CRL Issuer Name:\n {4}cn=Test CA\n/);
+    expect(out).toContain('      ldap://ldap.example.com\n    CRL DER is 300 bytes\n');
+    await exec(con, ctx, 'configure terminal');
+    expect(await exec(con, ctx, 'do show crypto ca crls')).toBe(out);
+  });
 });
 
 describe('apply, do, save', () => {

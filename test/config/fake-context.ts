@@ -6,6 +6,7 @@
 import type { CaServices, ConfigContext, RuntimeStatus } from '../../src/config/context.js';
 import { defaultConfig, emptyKeyRing, fqdn, type KeyRing, type RunningConfig } from '../../src/config/model.js';
 import { nodeRsaKey } from '../helpers/keys.js';
+import type { CrlListing } from '../../src/pki/crl-cache.js';
 
 export type FakeCall = { readonly kind: 'generateKeys'; readonly usageKeys: boolean; readonly modulus: number } | { readonly kind: 'save' } | { readonly kind: 'apply' };
 
@@ -17,6 +18,8 @@ export class FakeContext implements ConfigContext {
   output = '';
   /** What `show startup-config` reads; save() stores a marker text here. */
   startup: string | undefined;
+  /** The CRLs status() reports the device holds (`show crypto ca crls`). */
+  crls: CrlListing[] = [];
   /** When set, apply() throws it (a server that cannot listen). */
   applyError: Error | undefined;
   /** SCEP goes nowhere unless a test gives a transport; polls do not wait. */
@@ -71,7 +74,7 @@ export class FakeContext implements ConfigContext {
   }
 
   status(): RuntimeStatus {
-    return {};
+    return { crls: this.crls };
   }
 
   /** How many times a kind of call was made. */

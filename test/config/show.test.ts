@@ -9,6 +9,7 @@ import {
   displaySuites,
   formatIosTime,
   showCryptoCaCertificates,
+  showCryptoCaCrls,
   showCryptoKeyMypubkeyRsa,
   showHttpClientSecureStatus,
   showHttpServerSecureStatus,
@@ -21,9 +22,10 @@ import type { RsaPrivateKey } from '../../src/pki/rsa-key.js';
 import { selfSignedCertificate } from '../../src/pki/selfsign.js';
 import { buildCertificate } from '../../src/pki/x509-build.js';
 import { nodeRsaKey, seededRandom } from '../helpers/keys.js';
+import type { CrlListing } from '../../src/pki/crl-cache.js';
 import { outputBlock } from '../fixtures/guide-sessions.js';
 
-// The guide's blocks (with CONFIG.md's defaults: see the fixture), character for character.
+// The guide's blocks (with docs/ios-configuration.md's defaults: see the fixture), character for character.
 const DEFAULT_STATUS = outputBlock('HTTP server status:');
 const GUIDE_SECURE_STATUS = outputBlock('HTTP secure server status: Enabled');
 
@@ -317,5 +319,63 @@ CA Certificate
     const text = showCryptoCaCertificates({ keys: [], certificates: [{ trustpoint: 'T', usage: 'signature', certificate: device }] });
     expect(text).toContain('\n  Certificate Usage: Signature\n');
     expect(text.startsWith('Certificate\n')).toBe(true);
+  });
+});
+
+describe('show crypto ca crls', () => {
+  const key = nodeRsaKey(512);
+  const issuer = buildCertificate({
+    subject: [
+      ['C', 'US'],
+      ['O', 'Example Org'],
+      ['CN', 'Example Root CA'],
+    ],
+    notBefore: new Date('2025-01-02T00:00:00Z'),
+    notAfter: new Date('2035-01-02T00:00:00Z'),
+    publicKey: key,
+    signingKey: key,
+    ca: true,
+  }).subject;
+  const listing = (source: string, derLength: number): CrlListing => ({
+    issuer: 'C=US, O=Example Org, CN=Example Root CA',
+    issuerName: issuer,
+    source,
+    thisUpdate: new Date('2026-11-28T16:37:43Z'),
+    nextUpdate: new Date('2026-12-05T16:37:43Z'),
+    revoked: 2,
+    derLength,
+  });
+
+  it('nothing when the device holds no CRL', () => {
+    expect(showCryptoCaCrls([])).toBe('');
+  });
+
+  it("IOS's layout: the issuer on one line, most specific first, the update times, where it was retrieved, its DER size", () => {
+    expect(showCryptoCaCrls([listing('http://ca.example.com/ca.crl', 483), listing('ldap://ldap.example.com', 512)])).toBe(
+      [
+        'CRL Issuer Name:',
+        '    cn=Example Root CA,o=Example Org,c=US',
+        '    LastUpdate: 16:37:43 UTC Nov 28 2026',
+        '    NextUpdate: 16:37:43 UTC Dec 5 2026',
+        '    Retrieved from CRL Distribution Point:',
+        '      http://ca.example.com/ca.crl',
+        '    CRL DER is 483 bytes',
+        '    CRL is stored in parsed CRL cache',
+        '',
+        'CRL Issuer Name:',
+        '    cn=Example Root CA,o=Example Org,c=US',
+        '    LastUpdate: 16:37:43 UTC Nov 28 2026',
+        '    NextUpdate: 16:37:43 UTC Dec 5 2026',
+        '    Retrieved from CRL Distribution Point:',
+        '      ldap://ldap.example.com',
+        '    CRL DER is 512 bytes',
+        '    CRL is stored in parsed CRL cache',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a CRL given as a file says it was not retrieved', () => {
+    expect(showCryptoCaCrls([listing('configured', 100)])).toContain('    Retrieved from CRL Distribution Point:\n      ** CDP Not Published - Configured CRL file\n');
   });
 });

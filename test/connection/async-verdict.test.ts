@@ -121,7 +121,7 @@ describe('a handshake waiting on an asynchronous verdict', () => {
   it('a negative verdict ends the handshake with its alert', async () => {
     const verdict = deferred<PeerVerdict>();
     const run = clientAuthPair(() => verdict.promise);
-    verdict.resolve({ ok: false, alert: 'certificate_revoked', reason: 'serial 0x1234 is on the CRL' });
+    verdict.resolve({ ok: false, kind: 'CERTIFICATE_REVOKED', reason: 'serial 0x1234 is on the CRL' });
     await settle();
     expect(run.server.alerts).toContainEqual({ direction: 'sent', level: 2, name: 'certificate_revoked' });
     expect(run.client.alerts).toContainEqual({ direction: 'received', level: 2, name: 'certificate_revoked' });
@@ -149,7 +149,7 @@ describe('a handshake waiting on an asynchronous verdict', () => {
         const run = clientAuthPair(() => verdict.promise);
         run.server.conn.transportClosed();
         // Closed before the handshake finished: a failed handshake, not a truncation (RFC 6101 5.4.1).
-        expect(run.server.closed?.error?.code).toBe('CLOSED_IN_HANDSHAKE');
+        expect(run.server.closed?.error?.code).toBe('ERR_SSL_CLOSED_IN_HANDSHAKE');
         const sent = run.server.sent.length;
         if (outcome === 'resolve') verdict.resolve({ ok: true });
         else verdict.reject(new Error('too late'));

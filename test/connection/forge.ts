@@ -15,7 +15,7 @@ import type { HandshakeResult } from '../../src/handshake/context.js';
 import { DEFAULT_SUITES, suiteById, type CipherSuite } from '../../src/ciphers/suites.js';
 import { createBulkCipher } from '../../src/ciphers/factory.js';
 import type { BulkCipher } from '../../src/ciphers/types.js';
-import { ALERTS, AlertLevel, type AlertName } from '../../src/record/alerts.js';
+import { ALERTS, AlertLevel, SslAlertError, type AlertName, type FailureKind } from '../../src/record/alerts.js';
 import { ContentType, SSL3_VERSION } from '../../src/record/content-types.js';
 import { encodeRecord } from '../../src/record/record-framer.js';
 import { Ssl3Mac } from '../../src/record/ssl3-mac.js';
@@ -34,7 +34,7 @@ import { Transcript, keyBlock, masterSecret, type KeyBlock } from '../../src/han
 import { publicKeyOf, rsaEncryptPkcs1 } from '../../src/pki/rsa.js';
 import { concatBytes, fromHex } from '../../src/util/bytes.js';
 import { systemRandom } from '../../src/util/random.js';
-import { identity, type Side } from './pair.js';
+import { identity, pumpOutput, type Side } from './pair.js';
 
 /** The alert codes SSL 3.0 defines (RFC 6101 section 5.4.2). */
 export const SSL3_ALERT_CODES: readonly number[] = Object.values(ALERTS);
@@ -43,7 +43,7 @@ export const SSL3_ALERT_CODES: readonly number[] = Object.values(ALERTS);
 
 export interface Endpoint {
   conn: Connection;
-  /** Every record the connection wrote, in order (one write event is one record). */
+  /** Every record the connection wrote, in order. */
   out: Uint8Array[];
   data: Uint8Array[];
   secure: HandshakeResult[];
@@ -67,14 +67,16 @@ export function endpoint(role: 'client' | 'server', options: Partial<ConnectionO
   const base: ConnectionOptions =
     role === 'server' ? { suites: DEFAULT_SUITES, certificateChain: [id.cert], privateKey: id.key } : { suites: DEFAULT_SUITES };
   const ep = { out: [], data: [], secure: [], alerts: [], keylog: [] } as unknown as Endpoint;
+  let take = () => {};
   ep.conn = new Connection(role, { ...base, ...options }, {
-    write: (b) => ep.out.push(b),
+    outputReady: () => take(),
     data: (d) => ep.data.push(d),
     secure: (r) => ep.secure.push(r),
     close: (info) => (ep.closed = info),
     alert: (a) => ep.alerts.push(a),
     keylog: (l) => ep.keylog.push(l),
   });
+  take = pumpOutput(ep.conn, (b) => ep.out.push(b));
   ep.conn.start();
   return ep;
 }
@@ -84,15 +86,18 @@ type Observed = Pick<Endpoint, 'closed'> & { alerts: { direction: string; level:
 
 /**
  * The connection sent exactly one alert, fatal with the given SSL 3.0 description, and closed
- * with that alert as its error. When that last record went out in the clear, its two bytes
+ * with an SslAlertError for it (of the given kind, when one is named). When that last record went out in the clear, its two bytes
  * are checked on the wire too.
  */
-export function expectFatal(x: Observed, name: AlertName): void {
+export function expectFatal(x: Observed, name: AlertName, kind?: FailureKind): void {
   const sent = x.alerts.filter((a) => a.direction === 'sent');
   expect(sent).toEqual([expect.objectContaining({ level: AlertLevel.fatal, name })]);
   expect(x.closed).toBeDefined();
   expect(x.closed!.clean).toBe(false);
-  expect(x.closed!.error?.code).toBe(name);
+  expect(x.closed!.error).toBeInstanceOf(SslAlertError);
+  expect((x.closed!.error as SslAlertError).alert).toBe(name);
+  // The cause, which several kinds sharing one alert (handshake_failure above all) tell apart.
+  if (kind) expect(x.closed!.error).toMatchObject({ kind, code: `ERR_SSL_${kind}` });
   const records = x.out ?? x.sent ?? [];
   const last = records.at(-1)!;
   expect(last[0]).toBe(ContentType.alert);

@@ -89,12 +89,24 @@ describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
     const { client, server } = pair({ server: { requireCert: true } });
     expect(server.secure).toHaveLength(0);
     expect(server.alerts).toContainEqual({ direction: 'sent', level: 2, name: 'handshake_failure' });
+    expect(server.closed?.error).toMatchObject({ kind: 'CERTIFICATE_REQUIRED', code: 'ERR_SSL_CERTIFICATE_REQUIRED' });
     expect(client.closed?.error?.message).toMatch(/handshake_failure/);
   });
 
+  it('reports the verdict on the peer in the handshake result, also one accepted all the same', () => {
+    const accepted = { ok: false, kind: 'CERTIFICATE_UNTRUSTED', reason: 'self-signed', accepted: true } as const;
+    const { client, server } = pair({ client: { verifyPeer: () => accepted } });
+    expect(client.secure[0].peerVerdict).toEqual(accepted);
+    // The server got no client certificate: no verdict.
+    expect(server.secure[0].peerVerdict).toBeUndefined();
+    const trusted = pair({ client: { verifyPeer: () => ({ ok: true }) } });
+    expect(trusted.client.secure[0].peerVerdict).toEqual({ ok: true });
+  });
+
   it('refuses a server certificate the verifier rejects, with the verdict alert', () => {
-    const { client, server } = pair({ client: { verifyPeer: () => ({ ok: false, alert: 'certificate_expired', reason: 'expired' }) } });
+    const { client, server } = pair({ client: { verifyPeer: () => ({ ok: false, kind: 'CERTIFICATE_EXPIRED', reason: 'expired' }) } });
     expect(client.alerts).toContainEqual({ direction: 'sent', level: 2, name: 'certificate_expired' });
+    expect(client.closed?.error).toMatchObject({ kind: 'CERTIFICATE_EXPIRED', alert: 'certificate_expired' });
     expect(client.closed?.error?.message).toMatch(/expired/);
     expect(server.closed?.error?.message).toMatch(/certificate_expired/);
   });
@@ -136,11 +148,11 @@ describe('SSL 3.0 handshake, our client against our server (sans-I/O)', () => {
   it('a transport closed during the handshake is an error saying whether the peer ever answered', () => {
     const silent = pair({ toClient: () => undefined });
     silent.client.conn.transportClosed();
-    expect(silent.client.closed?.error?.code).toBe('CLOSED_BEFORE_ANSWER');
+    expect(silent.client.closed?.error?.code).toBe('ERR_SSL_CLOSED_BEFORE_ANSWER');
     // The server's hello arrives, the rest of its flight does not.
     const half = pair({ toClient: (r, i) => (i === 0 ? r : undefined) });
     half.client.conn.transportClosed();
-    expect(half.client.closed?.error?.code).toBe('CLOSED_IN_HANDSHAKE');
+    expect(half.client.closed?.error?.code).toBe('ERR_SSL_CLOSED_IN_HANDSHAKE');
     expect(half.client.closed).toMatchObject({ clean: false, truncated: false });
   });
 });

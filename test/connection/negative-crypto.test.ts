@@ -51,10 +51,10 @@ describe('Finished that does not verify -> handshake_failure', () => {
         return out;
       },
     });
-    expectFatal(server, 'handshake_failure');
+    expectFatal(server, 'handshake_failure', 'BAD_FINISHED');
     expect(server.closed?.error?.message).toMatch(/client Finished does not verify/);
     expect(client.secure).toEqual([]);
-    expect(client.closed?.error?.code).toBe('PEER_ALERT');
+    expect(client.closed?.error?.code).toBe('ERR_SSL_PEER_ALERT');
   });
 
   it('ClientHello random altered in flight: the keys differ too, so the Finished record fails its MAC -> bad_record_mac', () => {
@@ -91,7 +91,7 @@ describe('Finished that does not verify -> handshake_failure', () => {
           expectFatal(server, 'handshake_failure');
           expect(server.closed?.error?.message).toMatch(/client Finished does not verify/);
           expect(server.secure).toEqual([]);
-          expect(client.closed?.error?.code).toBe('PEER_ALERT');
+          expect(client.closed?.error?.code).toBe('ERR_SSL_PEER_ALERT');
         } else {
           expect(server.secure).toHaveLength(1);
           expect(client.secure).toHaveLength(1);
@@ -131,7 +131,7 @@ describe('Finished that does not verify -> handshake_failure', () => {
       c.sendKeyExchange();
       c.sendChangeCipherSpec();
       c.sendFinished(verify ?? c.transcript.finished(c.keys!.master, 'server'));
-      expectFatal(c.server, 'handshake_failure');
+      expectFatal(c.server, 'handshake_failure', 'BAD_FINISHED');
     }
   });
 });
@@ -162,7 +162,7 @@ describe('record MAC failures -> bad_record_mac', () => {
         expectFatal(server, 'bad_record_mac');
         expect(server.closed?.error?.message).toBe('record MAC or padding check failed');
         expect(server.data).toEqual([]);
-        expect(client.closed?.error?.code).toBe('PEER_ALERT');
+        expect(client.closed?.error?.code).toBe('ERR_SSL_PEER_ALERT');
       }
     });
   }
@@ -293,7 +293,7 @@ describe('version rollback in the premaster secret', () => {
     // client's Finished cannot verify; but its record MAC does, which shows both sides derived
     // the same keys from the re-encrypted premaster.
     const { client, server } = rewrap();
-    expectFatal(server, 'handshake_failure');
+    expectFatal(server, 'handshake_failure', 'BAD_FINISHED');
     expect(server.closed?.error?.message).toMatch(/client Finished does not verify/);
     expect(client.secure).toEqual([]);
   });

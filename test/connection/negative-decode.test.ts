@@ -35,7 +35,7 @@ describe('truncated and over-long handshake messages -> handshake_failure (decod
       // Server records: ServerHello, Certificate, ServerHelloDone. Cutting ServerHello at 37
       // leaves the suite's second byte and the compression method out.
       const { client } = pair({ toClient: (r, i) => (i === 0 ? editMessage(r, (b) => b.subarray(0, keep)) : r) });
-      expectFatal(client, 'handshake_failure');
+      expectFatal(client, 'handshake_failure', 'DECODE_ERROR');
       expect(client.closed?.error?.message).toMatch(/ServerHello/);
     });
   }
@@ -61,7 +61,7 @@ describe('truncated and over-long handshake messages -> handshake_failure (decod
 
   it('ServerHelloDone with trailing bytes', () => {
     const { client } = pair({ toClient: (r, i) => (i === 2 ? editMessage(r, () => Uint8Array.of(0)) : r) });
-    expectFatal(client, 'handshake_failure');
+    expectFatal(client, 'handshake_failure', 'DECODE_ERROR');
     expect(client.closed?.error?.message).toMatch(/ServerHelloDone/);
   });
 
@@ -75,7 +75,7 @@ describe('truncated and over-long handshake messages -> handshake_failure (decod
   it('Certificate: an empty list -> bad_certificate; a DER that does not parse -> bad_certificate', () => {
     for (const body of [Uint8Array.of(0, 0, 0), Uint8Array.of(0, 0, 7, 0, 0, 4, 0x30, 0x02, 0x01, 0x00)]) {
       const { client } = pair({ toClient: (r, i) => (i === 1 ? hsRec(HandshakeType.certificate, body) : r) });
-      expectFatal(client, 'bad_certificate');
+      expectFatal(client, 'bad_certificate', 'BAD_CERTIFICATE');
     }
   });
 
@@ -91,7 +91,8 @@ describe('truncated and over-long handshake messages -> handshake_failure (decod
     it(`ClientHello with ${what}`, () => {
       const server = endpoint('server');
       feed(server, hsRec(HandshakeType.client_hello, clientHelloBody(tail)));
-      expectFatal(server, 'handshake_failure');
+      expectFatal(server, 'handshake_failure', 'DECODE_ERROR');
+      expect(server.closed?.error?.message).toMatch(/^ClientHello/);
       expect(server.out).toHaveLength(1); // only the alert
     });
   }
@@ -99,7 +100,7 @@ describe('truncated and over-long handshake messages -> handshake_failure (decod
   it('ClientHello without the null compression method -> illegal_parameter', () => {
     const server = endpoint('server');
     feed(server, hsRec(HandshakeType.client_hello, clientHelloBody([0, 0, 2, 0, 5, 1, 1])));
-    expectFatal(server, 'illegal_parameter');
+    expectFatal(server, 'illegal_parameter', 'NO_NULL_COMPRESSION');
   });
 
   it('ClientHello with extra bytes after the compression methods is accepted (section 5.6.1.2)', () => {
@@ -113,13 +114,14 @@ describe('truncated and over-long handshake messages -> handshake_failure (decod
     const c = new ScriptedClient();
     c.sendHello();
     c.send(hsRec(HandshakeType.client_key_exchange, new Uint8Array(0)));
-    expectFatal(c.server, 'handshake_failure');
+    expectFatal(c.server, 'handshake_failure', 'DECODE_ERROR');
+    expect(c.server.closed?.error?.message).toMatch(/^ClientKeyExchange/);
   });
 
   it('a handshake message header claiming more than the 2^18-byte limit', () => {
     const server = endpoint('server');
     feed(server, rec(ContentType.handshake, Uint8Array.of(HandshakeType.client_hello, 0x04, 0x00, 0x01)));
-    expectFatal(server, 'handshake_failure');
+    expectFatal(server, 'handshake_failure', 'DECODE_ERROR');
   });
 
   for (const length of [35, 37, 0]) {
@@ -184,14 +186,14 @@ describe('negotiation checks in our client', () => {
 
   it('a server choosing a compression method we did not offer -> illegal_parameter', () => {
     const { client } = pair({ toClient: editHello((b) => (b[35 + b[34] + 2] = 1)) });
-    expectFatal(client, 'illegal_parameter');
+    expectFatal(client, 'illegal_parameter', 'BAD_SERVER_HELLO');
   });
 
   it('a server with no suite in common -> handshake_failure from the server', () => {
     const { client, server } = pair({ client: { suites: [suiteByName('rc4-128-md5')] }, server: { suites: [suiteByName('aes-128-cbc-sha')] } });
-    expectFatal(server, 'handshake_failure');
+    expectFatal(server, 'handshake_failure', 'NO_SHARED_CIPHER');
     expect(server.closed?.error?.message).toMatch(/no cipher suite in common/);
-    expect(client.closed?.error?.code).toBe('PEER_ALERT');
+    expect(client.closed?.error?.code).toBe('ERR_SSL_PEER_ALERT');
   });
 
   // RFC 5246 E.1: a server answers a higher client_version with the highest version it has,
@@ -268,7 +270,7 @@ describe('SSLv2-format ClientHello (RFC 6101 Appendix E)', () => {
   it('with only SSLv2 cipher specs -> handshake_failure', () => {
     const c = new ScriptedClient();
     c.sendV2Hello(V2_ONLY, systemRandom(16));
-    expectFatal(c.server, 'handshake_failure');
+    expectFatal(c.server, 'handshake_failure', 'NO_SHARED_CIPHER');
     expect(c.server.closed?.error?.message).toMatch(/no cipher suite in common/);
   });
 
@@ -364,7 +366,7 @@ describe('certificates whose RSA key cannot be used', () => {
       const { client, server } = pair({ server: { certificateChain: [withKey(n, e)] } });
       expectFatal(client, alert);
       expect(client.closed?.error?.message).not.toMatch(/internal error/);
-      expect(server.closed?.error?.code).toBe('PEER_ALERT');
+      expect(server.closed?.error?.code).toBe('ERR_SSL_PEER_ALERT');
     });
   }
 

@@ -34,7 +34,7 @@ export function identity(which: 'server' | 'client' = 'server'): Identity {
 
 export interface Side {
   conn: Connection;
-  /** Records this side wrote, in order (each write event is one record). */
+  /** Records this side wrote, in order. */
   sent: Uint8Array[];
   data: Uint8Array[];
   secure: HandshakeResult[];
@@ -43,19 +43,58 @@ export interface Side {
   keylog: string[];
 }
 
+/** Cuts a buffer of whole records (what takeOutput() returns) into its records. */
+export function splitRecords(bytes: Uint8Array): Uint8Array[] {
+  const records: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const end = at + 5 + ((bytes[at + 3] << 8) | bytes[at + 4]);
+    if (end > bytes.length) throw new Error(`output ends inside a record (${bytes.length - at} bytes left)`);
+    records.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return records;
+}
+
+/** The Connection methods after which its output is taken (everything that can produce records). */
+const PRODUCERS = ['start', 'receive', 'write', 'close', 'renegotiate', 'abort', 'transportClosed'] as const;
+
+/**
+ * Makes `conn` hand its output to `sink`, record by record, after each call that can produce
+ * some and whenever it says output is ready (an asynchronous step finished): the tests drive
+ * the engine as before, one record per sink call, while the engine itself is pull-based.
+ */
+export function pumpOutput(conn: Connection, sink: (record: Uint8Array) => void): () => void {
+  const take = () => {
+    for (const r of splitRecords(conn.takeOutput())) sink(r);
+  };
+  for (const name of PRODUCERS) {
+    const original = conn[name].bind(conn) as (...args: unknown[]) => void;
+    (conn as unknown as Record<string, (...args: unknown[]) => void>)[name] = (...args: unknown[]) => {
+      try {
+        original(...args);
+      } finally {
+        take();
+      }
+    };
+  }
+  return take;
+}
+
 function side(role: 'client' | 'server', options: ConnectionOptions, deliver: (b: Uint8Array) => void, trace?: (e: TraceEvent) => void): Side {
   const s: Side = { sent: [], data: [], secure: [], alerts: [], keylog: [] } as unknown as Side;
+  let take = () => {};
   s.conn = new Connection(role, options, {
-    write: (b) => {
-      s.sent.push(b);
-      deliver(b);
-    },
+    outputReady: () => take(),
     data: (d) => s.data.push(d),
     secure: (r) => s.secure.push(r),
     close: (info) => (s.closed = info),
     alert: (a) => s.alerts.push({ direction: a.direction, level: a.level, name: a.name }),
     keylog: (l) => s.keylog.push(l),
     trace,
+  });
+  take = pumpOutput(s.conn, (b) => {
+    s.sent.push(b);
+    deliver(b);
   });
   return s;
 }

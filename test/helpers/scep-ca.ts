@@ -1,5 +1,5 @@
 /**
- * SCEP CAs for tests: the real one (micromdm's scepserver, Debian package `scep`, PEERS.md),
+ * SCEP CAs for tests: the real one (micromdm's scepserver, Debian package `scep`, docs/interop.md),
  * started in a temporary depot, and a scripted one on node:http whose answers a test chooses
  * (issue a server certificate, stay PENDING, refuse, answer garbage), for the behaviours the
  * real CA cannot be made to show. The scripted CA reads requests with our CMS code; it is a
@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { buildEnvelopedData, buildSignedData, certificatesOnly, openEnvelopedData, parseSignedData, signerVerifies } from '../../src/pki/cms.js';
+import { buildEnvelopedData, buildSignedData, certificatesOnly, openEnvelopedData, parseSignedData, signerVerifies, type KeyAndCertificate } from '../../src/pki/cms.js';
 import type { Certificate } from '../../src/pki/certificate.js';
 import { der, Tag } from '../../src/pki/der.js';
 import { OID } from '../../src/pki/oid.js';
@@ -83,7 +83,13 @@ export interface ScriptedCa extends RunningCa {
   answers: ScriptedAnswer[];
   /** GetCACert answers garbage when set. */
   garbageCaCert: boolean;
+  /** Act through an RA (RFC 8894 2.1.1): GetCACert sends RA + CA, requests go to the RA, the RA signs replies. */
+  ra: boolean;
+  /** The GetCACaps answer. */
+  caps: string;
   readonly requests: number;
+  /** How the last PKIOperation came: POST with a body, or GET with a base64 message. */
+  readonly lastMethod?: string;
 }
 
 function printable(s: string): Uint8Array {
@@ -92,10 +98,11 @@ function printable(s: string): Uint8Array {
 
 /**
  * The CertRep a scripted CA gives for a PKIOperation request `body` (RFC 8894 3.3.2): SUCCESS
- * with a server certificate (serial `serial`) enveloped to the requester, PENDING, or FAILURE
- * (badRequest), signed by the CA. The fuzz targets use it for their seed replies too.
+ * with a server certificate (serial `serial`, issued by `ca`) enveloped to the requester,
+ * PENDING, or FAILURE (badRequest); `agent` (the CA itself, or its RA) opens the request and
+ * signs the reply. The fuzz targets use it for their seed replies too.
  */
-export function scriptedCertRep(ca: { key: RsaPrivateKey; cert: Certificate }, body: Uint8Array, answer: ScriptedAnswer, serial: bigint): Uint8Array {
+export function scriptedCertRep(ca: { key: RsaPrivateKey; cert: Certificate }, agent: KeyAndCertificate, body: Uint8Array, answer: ScriptedAnswer, serial: bigint): Uint8Array {
   const { key: caKey, cert: caCert } = ca;
   const req = parseSignedData(body);
   const signer = req.signers[0];
@@ -105,7 +112,7 @@ export function scriptedCertRep(ca: { key: RsaPrivateKey; cert: Certificate }, b
   const status = answer === 'issue' ? '0' : answer === 'pending' ? '3' : '2';
   let content: Uint8Array | undefined;
   if (answer === 'issue') {
-    const inner = openEnvelopedData(req.content!, { key: caKey, certificate: caCert });
+    const inner = openEnvelopedData(req.content!, agent);
     const type = utf8String(attr(OID.scepMessageType).value);
     // PKCSReq carries the request; CertPoll only names it, so the requester's own certificate stands in.
     const csr = type === '19' ? parseCertificationRequest(inner) : undefined;
@@ -125,7 +132,7 @@ export function scriptedCertRep(ca: { key: RsaPrivateKey; cert: Certificate }, b
   }
   return buildSignedData({
     content,
-    signer: { key: caKey, certificate: caCert },
+    signer: agent,
     attributes: [
       { oid: OID.scepTransactionId, values: [attr(OID.scepTransactionId).raw] },
       { oid: OID.scepMessageType, values: [printable('3')] },
@@ -137,23 +144,40 @@ export function scriptedCertRep(ca: { key: RsaPrivateKey; cert: Certificate }, b
   });
 }
 
-/** A scripted SCEP CA that issues server certificates (serverAuth, keyEncipherment) when told to. */
-export async function startScriptedCa(dir: string): Promise<ScriptedCa> {
-  const caKey = nodeRsaKey(2048);
+/**
+ * A scripted SCEP CA that issues server certificates (serverAuth, keyEncipherment) when told to.
+ * By default it is a CA of its own; given `ca`, it issues for that CA (one run by `openssl ca`,
+ * whose CRLs then cover what it issued).
+ */
+export async function startScriptedCa(dir: string, options: { ca?: { cert: Certificate; key: RsaPrivateKey } } = {}): Promise<ScriptedCa> {
+  const caKey = options.ca?.key ?? nodeRsaKey(2048);
   const now = Date.now();
-  const caCert = buildCertificate({
-    subject: 'C=US, O=ssl3 scripted CA, CN=Scripted SCEP CA',
-    notBefore: new Date(now - 3_600_000),
-    notAfter: new Date(now + 30 * 86_400_000),
-    publicKey: caKey,
-    signingKey: caKey,
-    ca: true,
-    keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature', 'keyEncipherment'],
-  });
+  const caCert =
+    options.ca?.cert ??
+    buildCertificate({
+      subject: 'C=US, O=ssl3 scripted CA, CN=Scripted SCEP CA',
+      notBefore: new Date(now - 3_600_000),
+      notAfter: new Date(now + 30 * 86_400_000),
+      publicKey: caKey,
+      signingKey: caKey,
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature', 'keyEncipherment'],
+    });
   const caFile = join(dir, 'scripted-ca.pem');
   writeFileSync(caFile, certificateToPem(caCert));
   let serial = 100n;
-  const state = { answers: ['issue'] as ScriptedAnswer[], garbageCaCert: false, requests: 0 };
+  const state = { answers: ['issue'] as ScriptedAnswer[], garbageCaCert: false, ra: false, caps: 'POSTPKIOperation\nSHA-256\nDES3\n', requests: 0, lastMethod: undefined as string | undefined };
+  const raKey = nodeRsaKey(1024);
+  const raCert = buildCertificate({
+    subject: 'C=US, O=ssl3 scripted CA, CN=Scripted SCEP RA',
+    issuerCertificate: caCert,
+    signingKey: caKey,
+    publicKey: raKey,
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 30 * 86_400_000),
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+  });
+  const agent = () => (state.ra ? { key: raKey, certificate: raCert } : { key: caKey, certificate: caCert });
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -161,17 +185,20 @@ export async function startScriptedCa(dir: string): Promise<ScriptedCa> {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const op = url.searchParams.get('operation');
-      if (op === 'GetCACaps') return res.end('POSTPKIOperation\nSHA-256\nDES3\n');
+      if (op === 'GetCACaps') return res.end(state.caps);
       if (op === 'GetCACert') {
-        res.setHeader('Content-Type', 'application/x-x509-ca-cert');
-        return res.end(state.garbageCaCert ? Buffer.from('<html>not a certificate</html>') : Buffer.from(caCert.raw));
+        if (state.garbageCaCert) return res.end(Buffer.from('<html>not a certificate</html>'));
+        res.setHeader('Content-Type', state.ra ? 'application/x-x509-ca-ra-cert' : 'application/x-x509-ca-cert');
+        return res.end(Buffer.from(state.ra ? certificatesOnly([raCert, caCert]) : caCert.raw));
       }
       if (op === 'PKIOperation') {
         state.requests++;
+        state.lastMethod = req.method;
         if (state.answers[0] === 'garbage') return res.end(Buffer.from('garbage, not CMS'));
+        const message = req.method === 'GET' ? Buffer.from(url.searchParams.get('message') ?? '', 'base64') : Buffer.concat(chunks);
         res.setHeader('Content-Type', 'application/x-pki-message');
         const answer = state.answers.length > 1 ? state.answers.shift()! : state.answers[0];
-        return res.end(Buffer.from(scriptedCertRep({ key: caKey, cert: caCert }, new Uint8Array(Buffer.concat(chunks)), answer, serial++)));
+        return res.end(Buffer.from(scriptedCertRep({ key: caKey, cert: caCert }, agent(), new Uint8Array(message), answer, serial++)));
       }
       res.statusCode = 404;
       res.end();

@@ -13,47 +13,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import * as http from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPeer } from '../helpers/peers.js';
-import { OpensslCa, type CrlFiles, type IssuedCert } from '../helpers/openssl-ca.js';
-import { findTools, freePort, HOST, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, type RunResult } from './nss-helpers.js';
+import { OpensslCa, type IssuedCert } from '../helpers/openssl-ca.js';
+import { attemptClientAuth, CONDITIONS, crlBytes, crlConditions, CrlWebServer, EXPECTED, type CrlConditions, type Outcome } from '../helpers/crl-fixtures.js';
+import { findTools, freePort, HOST, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, tstclntWithCert, type RunResult } from './nss-helpers.js';
 import { Slapd } from './slapd-helpers.js';
-import { connect } from '../../src/socket/index.js';
 import { createServer, type HttpsServer } from '../../src/http/https-server.js';
 import { get } from '../../src/http/https-client.js';
 import type { RevocationInput } from '../../src/socket/options.js';
-import type { RevocationMode } from '../../src/pki/revocation.js';
 
 const tools = findTools({ openssl: 'openssl', tstclnt: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', ldapadd: 'ldap-utils', ldapmodify: 'ldap-utils' });
 const slapd = findPeer('slapd', 'slapd', ['/usr/sbin']);
-
-type Condition = 'unreachable' | 'stale' | 'badly signed' | 'good';
-type Outcome = 'accepted' | 'certificate_revoked' | 'bad_certificate';
-
-/** The issue's matrix: what each mode does with a good and a revoked client certificate. */
-const EXPECTED: Record<RevocationMode, Record<Condition, [good: Outcome, revoked: Outcome]>> = {
-  required: {
-    unreachable: ['bad_certificate', 'bad_certificate'],
-    stale: ['bad_certificate', 'bad_certificate'],
-    'badly signed': ['bad_certificate', 'bad_certificate'],
-    good: ['accepted', 'certificate_revoked'],
-  },
-  optional: {
-    unreachable: ['accepted', 'accepted'],
-    stale: ['accepted', 'accepted'],
-    'badly signed': ['accepted', 'accepted'],
-    good: ['accepted', 'certificate_revoked'],
-  },
-  'best-effort': {
-    unreachable: ['accepted', 'accepted'],
-    stale: ['accepted', 'accepted'],
-    'badly signed': ['accepted', 'accepted'],
-    good: ['accepted', 'certificate_revoked'],
-  },
-};
 
 describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slapd, checked by our server', () => {
   const t = tools!;
@@ -61,11 +34,9 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
   let server: IssuedCert;
   /** Client certificates by where their CRL distribution point leads. */
   const clients = {} as Record<'http' | 'dead' | 'ldap', { good: IssuedCert; revoked: IssuedCert }>;
-  const crls = {} as Record<'good' | 'stale', CrlFiles> & { tampered: Uint8Array };
-  let crlHttp: http.Server;
-  /** What the CRL server answers at /ca.crl, and how often it was asked. */
-  let served: Uint8Array;
-  let crlRequests = 0;
+  let crls: CrlConditions;
+  /** The CRL distribution point on node:http (what it serves at /ca.crl, how often it was asked). */
+  let web: CrlWebServer;
   let ldap: Slapd;
   let ldapEntryUrl: string;
   let httpUrl: string;
@@ -73,14 +44,8 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
 
   beforeAll(async () => {
     ca = new OpensslCa(t.openssl);
-    crlHttp = http.createServer((req, res) => {
-      crlRequests++;
-      if (req.url !== '/ca.crl') return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(served);
-    });
-    crlHttp.listen(0, HOST);
-    await once(crlHttp, 'listening');
-    httpUrl = `http://${HOST}:${(crlHttp.address() as AddressInfo).port}/ca.crl`;
+    web = await CrlWebServer.start();
+    httpUrl = web.url;
     const deadUrl = `http://${HOST}:${await freePort()}/ca.crl`; // nothing listens there
     ldap = await Slapd.start({ slapd: slapd!, ldapadd: t.ldapadd, ldapmodify: t.ldapmodify });
     // RFC 4516: the entry's DN (escaped), then the attribute.
@@ -91,11 +56,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
       clients[kind] = { good: ca.issue(`${kind}-good`, { cdp: [url] }), revoked: ca.issue(`${kind}-revoked`, { cdp: [url] }) };
       ca.revoke(clients[kind].revoked, 'keyCompromise');
     }
-    crls.good = ca.gencrl({ name: 'good' });
-    const day = 24 * 3600_000;
-    crls.stale = ca.gencrl({ name: 'stale', lastUpdate: new Date(Date.now() - 2 * day), nextUpdate: new Date(Date.now() - day) });
-    crls.tampered = Uint8Array.from(crls.good.der);
-    crls.tampered[crls.tampered.length - 1] ^= 0xff;
+    crls = crlConditions(ca);
     const caDer = join(ca.dir, 'ca.der');
     writeFileSync(caDer, ca.cert.raw);
     ldap.addCa(ca.cn, caDer, crls.good.derFile);
@@ -104,7 +65,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
     await ldap?.stop();
-    crlHttp?.close();
+    await web?.close();
     removeTempDirs();
   });
 
@@ -116,33 +77,19 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
     return { https, port: (https.address() as AddressInfo).port, errors };
   }
 
-  /** Our client presenting `client`'s certificate: accepted, or the alert the server sent. */
-  function attempt(port: number, client: IssuedCert): Promise<Outcome> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ host: HOST, port, ca: ca.certPem, servername: 'crl-server.test', cert: client.certPem, key: client.keyPem });
-      socket.once('secureConnect', () => {
-        socket.end();
-        resolve('accepted');
-      });
-      socket.once('error', (e: Error) => {
-        const alert = /peer sent fatal alert (\w+)/.exec(e.message)?.[1];
-        if (alert === 'certificate_revoked' || alert === 'bad_certificate') resolve(alert);
-        else reject(e);
-      });
-    });
-  }
+  const attempt = (port: number, client: IssuedCert): Promise<Outcome> => attemptClientAuth(port, client, ca.certPem, 'crl-server.test');
 
   for (const mode of ['required', 'optional', 'best-effort'] as const) {
-    for (const condition of ['unreachable', 'stale', 'badly signed', 'good'] as const) {
+    for (const condition of CONDITIONS) {
       const [good, revoked] = EXPECTED[mode][condition];
       it(`${mode}, CRL ${condition}: good client ${good}, revoked client ${revoked}`, async () => {
-        const bytes = { unreachable: undefined, stale: crls.stale.der, 'badly signed': crls.tampered, good: crls.good.der }[condition];
+        const bytes = crlBytes(crls, condition);
         // crl optional fetches nothing: its CRL can only be configured (a file); fetching modes
         // get theirs from the distribution point, a dead port when "unreachable".
         const revocation: RevocationInput = mode === 'optional' ? { mode, crls: bytes ? [bytes] : [] } : { mode };
         const who = mode !== 'optional' && condition === 'unreachable' ? clients.dead : clients.http;
-        served = bytes ?? new Uint8Array(0);
-        const requestsBefore = crlRequests;
+        web.served = bytes ?? new Uint8Array(0);
+        const requestsBefore = web.requests;
         const s = await startServer(revocation);
         try {
           expect(await attempt(s.port, who.good)).toBe(good);
@@ -150,7 +97,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
         } finally {
           await s.https.close(0);
         }
-        if (mode === 'optional') expect(crlRequests).toBe(requestsBefore);
+        if (mode === 'optional') expect(web.requests).toBe(requestsBefore);
         if (good === 'bad_certificate') expect(s.errors[0]?.message).toMatch(/revocation status unknown: no valid CRL from 'Test CRL CA'/);
         if (revoked === 'certificate_revoked') expect(s.errors.at(-1)?.message).toMatch(/certificate 'http-revoked' \(serial [0-9A-F]+\) was revoked on .*reason keyCompromise/);
       });
@@ -158,12 +105,12 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
   }
 
   it('a CRL fetched once serves later handshakes until its nextUpdate', async () => {
-    served = crls.good.der;
+    web.served = crls.good.der;
     const s = await startServer({ mode: 'required' });
-    const before = crlRequests;
+    const before = web.requests;
     try {
       for (let i = 0; i < 3; i++) expect(await attempt(s.port, clients.http.good)).toBe('accepted');
-      expect(crlRequests - before).toBe(1);
+      expect(web.requests - before).toBe(1);
       expect(s.https.ssl.crlCache.list()).toEqual([expect.objectContaining({ issuer: 'O=ssl3 tests, CN=Test CRL CA', revoked: 3, source: expect.stringMatching(/\/ca\.crl$/) })]);
     } finally {
       await s.https.close(0);
@@ -183,12 +130,12 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
 
   it('a bare ldap://host query URL reads the entry named by the CRL issuer (IOS crl query)', async () => {
     const s = await startServer({ mode: 'required', queryUrl: ldap.url });
-    const before = crlRequests;
+    const before = web.requests;
     try {
       // Their distribution points say http://; the query URL replaces them.
       expect(await attempt(s.port, clients.http.good)).toBe('accepted');
       expect(await attempt(s.port, clients.http.revoked)).toBe('certificate_revoked');
-      expect(crlRequests).toBe(before);
+      expect(web.requests).toBe(before);
     } finally {
       await s.https.close(0);
     }
@@ -207,7 +154,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
   it('our HTTPS client refuses a revoked server certificate, found at its distribution point, with certificate_revoked', async () => {
     const revokedServer = ca.issue('revoked-server.test', { purpose: 'server', cdp: [httpUrl] });
     ca.revoke(revokedServer, 'cessationOfOperation');
-    served = ca.gencrl({ name: 'with-server' }).der;
+    web.served = ca.gencrl({ name: 'with-server' }).der;
     const https = createServer({ key: revokedServer.keyPem, cert: revokedServer.certPem }, (_req, res) => res.end('hello'));
     const errors: Error[] = [];
     https.ssl.on('tlsClientError', (e: Error) => errors.push(e));
@@ -226,7 +173,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
   });
 
   it('revocation settings given later to setClientAuth apply to new connections, with the HTTPS fetcher', async () => {
-    served = crls.good.der;
+    web.served = crls.good.der;
     const https = createServer({ key: server.keyPem, cert: server.certPem, ca: ca.certPem, requireCert: true }, (_req, res) => res.end('hello'));
     await https.listen(0, HOST);
     const port = (https.address() as AddressInfo).port;
@@ -259,8 +206,7 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
       expect(String(line)).toMatch(/^ssl3: serving HTTPS over SSL 3\.0/);
     }, 30_000);
 
-    const tstclnt = (nickname: string): Promise<RunResult> =>
-      run(t.tstclnt, ['-h', HOST, '-p', String(port), '-d', db, '-n', nickname, '-V', 'ssl3:ssl3', '-c', 'n', '-o'], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 15_000 });
+    const tstclnt = (nickname: string): Promise<RunResult> => tstclntWithCert(t.tstclnt, { port, db, nickname, trustServer: true });
 
     it('tstclnt with the revoked certificate is refused: NSS reports certificate_revoked', async () => {
       const r = await tstclnt('http-revoked');

@@ -70,9 +70,13 @@ export interface RunResult {
 }
 
 /** Runs a program to completion (stdin = input, then EOF); kills it after timeoutMs. Never rejects. */
-export function run(file: string, args: readonly string[], options: { input?: string | Buffer; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  file: string,
+  args: readonly string[],
+  options: { input?: string | Buffer; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = track(spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const child = track(spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, env: options.env }));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -90,6 +94,16 @@ export function run(file: string, args: readonly string[], options: { input?: st
     });
     child.stdin!.end(options.input ?? '');
   });
+}
+
+/**
+ * NSS tstclnt sending `GET / HTTP/1.0` over SSL 3.0 (RC4-SHA) to 127.0.0.1:port, presenting the
+ * client certificate `nickname` of `db`. It checks the server's certificate against the CA
+ * trusted in `db` unless `trustServer` (tstclnt -o: accept whatever the server presents).
+ */
+export function tstclntWithCert(tstclnt: string, o: { port: number; db: string; nickname: string; trustServer?: boolean }): Promise<RunResult> {
+  const args = ['-h', HOST, '-p', String(o.port), '-d', o.db, '-n', o.nickname, '-V', 'ssl3:ssl3', '-c', 'n', ...(o.trustServer ? ['-o'] : [])];
+  return run(tstclnt, args, { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 15_000 });
 }
 
 /** Runs a short setup command synchronously (certutil, pk12util), bounded, failing loudly. */

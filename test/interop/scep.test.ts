@@ -1,45 +1,33 @@
 /**
  * Issue "CA trustpoints", enrollment: the feature guide's trustpoint example typed into the
- * console against a real SCEP CA (micromdm scepserver, PEERS.md) authenticates the CA and
+ * console against a real SCEP CA (micromdm scepserver, docs/interop.md) authenticates the CA and
  * enrolls the device's keys (general purpose and usage keys); the certificates survive a save
  * and a restart; a wrong challenge, a CA that is down, one that answers garbage and one that
  * stays PENDING each give one clear line and leave keys and configuration as they were. A
- * certificate from a CA whose template allows server use then serves NSS tstclnt, which
- * trusts that CA and nothing else.
+ * certificate from a CA whose template allows server use then serves NSS tstclnt and JSSE,
+ * each trusting that CA and nothing else.
  */
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Console } from '../../src/config/console.js';
-import { Router } from '../../src/config/runtime.js';
 import { renderConfig } from '../../src/config/render.js';
 import { certificateToPem, fingerprint } from '../../src/pki/x509.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scepserverPath, startScepServer, startScriptedCa, type RunningCa, type ScriptedCa } from '../helpers/scep-ca.js';
 import { findPeer } from '../helpers/peers.js';
+import { openTestDevice, type TestDevice } from '../helpers/device.js';
+import { compilePeer, findJavaTools, runJavaClient } from './jsse-helpers.js';
 import { HOST, findTools, freePort, makeNssDb, nssAddCert, removeTempDirs, run, tempDir } from './nss-helpers.js';
 
 const scepserver = scepserverPath();
 const openssl = findPeer('openssl', 'openssl');
 const nss = findTools({ tstclnt: 'libnss3-tools', certutil: 'libnss3-tools' });
+const java = findJavaTools();
 
-/** A console on a fresh device whose SCEP polls do not wait. */
-async function device(dataDir = tempDir('scep-device')): Promise<{ router: Router; con: Console; type: (...lines: string[]) => Promise<string>; dataDir: string }> {
-  let out = '';
-  const router = await Router.open({ dataDir, bind: HOST, print: (t) => (out += t), selfSignedModulus: 1024, ca: { sleep: () => Promise.resolve() } });
-  const con = new Console(router, { mode: 'privileged' });
-  const type = async (...lines: string[]) => {
-    out = '';
-    for (const line of lines) {
-      if (!con.awaitingAnswer) out += `${con.prompt()} ${line}\n`;
-      await con.execute(line);
-    }
-    return out;
-  };
-  return { router, con, type, dataDir };
-}
+/** A console on a fresh device (or one on `dataDir`) whose SCEP polls do not wait. */
+const device = (dataDir?: string): Promise<TestDevice> => openTestDevice(dataDir ?? tempDir('scep-device'));
 
 const GUIDE_TRUSTPOINT = (url: string) => [
   'configure terminal',
@@ -162,6 +150,41 @@ describe('a CA that misbehaves', () => {
   });
   afterAll(() => scripted?.stop());
 
+  it('a CA behind an RA, without POSTPKIOperation: the RA certificate must be signed by the CA, requests go to the RA by GET, and 3DES/SHA-1 follow its caps', async () => {
+    scripted.ra = true;
+    scripted.caps = 'DES3\nSHA-1\n';
+    scripted.answers = ['issue'];
+    try {
+      const d = await device();
+      await d.type(...GUIDE_TRUSTPOINT(scripted.url), 'crypto key generate rsa modulus 1024');
+      const auth = await d.type('crypto ca authenticate CA-trust-local');
+      // The fingerprint shown is the CA's, not the RA's.
+      expect(auth.replace(/ /g, '')).toContain(`FingerprintSHA1:${fingerprint(scripted.caCert, 'sha1').replace(/:/g, '')}`);
+      await d.type('yes');
+      expect(await d.type(...ENROLL('x'))).toContain('%PKI-6-CERTRET');
+      expect(scripted.lastMethod).toBe('GET');
+      const stored = d.router.keys.certificates.filter((c) => c.trustpoint === 'CA-trust-local');
+      expect(stored.filter((c) => c.usage === 'ca').map((c) => c.certificate.raw)).toEqual([scripted.caCert.raw]);
+      expect(stored.map((c) => c.usage).sort()).toEqual(['ca', 'general']);
+      await d.router.close();
+    } finally {
+      scripted.ra = false;
+      scripted.caps = 'POSTPKIOperation\nSHA-256\nDES3\n';
+    }
+  });
+
+  it('no crypto ca trustpoint removes the trustpoint, its certificates and the servers\' references to it', async () => {
+    const d = await device();
+    scripted.answers = ['issue'];
+    await d.type(...GUIDE_TRUSTPOINT(scripted.url), 'crypto key generate rsa modulus 1024', 'crypto ca authenticate CA-trust-local', 'yes');
+    expect(await d.type(...ENROLL('x'))).toContain('%PKI-6-CERTRET');
+    await d.type('ip http secure-trustpoint CA-trust-local', 'ip http client secure-trustpoint CA-trust-local', 'no crypto ca trustpoint CA-trust-local');
+    expect(d.router.keys.certificates.filter((c) => c.trustpoint === 'CA-trust-local')).toHaveLength(0);
+    const text = renderConfig(d.router.config, d.router.keys);
+    expect(text).not.toContain('CA-trust-local');
+    await d.router.close();
+  });
+
   it('a CA that is down: one line, nothing stored', async () => {
     const d = await device();
     await d.type(...GUIDE_TRUSTPOINT(`http://127.0.0.1:${await freePort()}/scep`));
@@ -200,22 +223,42 @@ describe('a CA that misbehaves', () => {
     await d.router.close();
   });
 
-  it.skipIf(!nss)('PENDING then issued; the server then presents that certificate and NSS tstclnt verifies it against the CA alone', async () => {
-    const d = await device();
-    const port = await freePort();
-    await d.type(...GUIDE_TRUSTPOINT(scripted.url), 'hostname localhost', 'no ip domain-name', 'crypto key generate rsa modulus 2048', 'crypto ca authenticate CA-trust-local', 'yes');
-    scripted.answers = ['pending', 'issue'];
-    const out = await d.type(...ENROLL('x'));
-    expect(out).toContain('%PKI-6-CERTPENDING');
-    expect(out).toContain('%PKI-6-CERTRET');
-    expect(out).not.toContain('% Warning');
-    await d.type(`ip http secure-port ${port}`, 'ip http secure-trustpoint CA-trust-local', 'ip http secure-server', 'end');
+  describe.skipIf(!nss && !java)('PENDING then issued; the server then presents that certificate, and independent clients trusting the CA alone verify it', () => {
+    let d: TestDevice;
+    let port: number;
 
-    const db = makeNssDb(nss!.certutil, 'scep-ca');
-    nssAddCert(nss!.certutil, db, 'scripted-ca', scripted.caFile, 'C,,');
-    const r = await run(nss!.tstclnt, ['-h', HOST, '-p', String(port), '-d', db, '-V', 'ssl3:ssl3', '-c', 'n'], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 20_000 });
-    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK/m);
-    expect(r.stderr).not.toMatch(/SEC_ERROR|SSL_ERROR/);
-    await d.router.close();
+    beforeAll(async () => {
+      d = await device();
+      port = await freePort();
+      await d.type(...GUIDE_TRUSTPOINT(scripted.url), 'hostname localhost', 'no ip domain-name', 'crypto key generate rsa modulus 2048', 'crypto ca authenticate CA-trust-local', 'yes');
+      scripted.answers = ['pending', 'issue'];
+      const out = await d.type(...ENROLL('x'));
+      expect(out).toContain('%PKI-6-CERTPENDING');
+      expect(out).toContain('%PKI-6-CERTRET');
+      expect(out).not.toContain('% Warning');
+      await d.type(`ip http secure-port ${port}`, 'ip http secure-trustpoint CA-trust-local', 'ip http secure-server', 'end');
+    }, 60_000);
+    afterAll(() => d?.router.close());
+
+    it.skipIf(!nss)('NSS tstclnt', async () => {
+      const db = makeNssDb(nss!.certutil, 'scep-ca');
+      nssAddCert(nss!.certutil, db, 'scripted-ca', scripted.caFile, 'C,,');
+      const r = await run(nss!.tstclnt, ['-h', HOST, '-p', String(port), '-d', db, '-V', 'ssl3:ssl3', '-c', 'n'], { input: 'GET / HTTP/1.0\r\n\r\n', timeoutMs: 20_000 });
+      expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK/m);
+      expect(r.stderr).not.toMatch(/SEC_ERROR|SSL_ERROR/);
+    });
+
+    // JSSE checks the path with PKIX (the CA as its only trust anchor, key usage and extended
+    // key usage for a server) and the host name, 127.0.0.1, against the certificate's IP SAN.
+    it.skipIf(!java)('JSSE (SunJSSE), with endpoint identification', async () => {
+      const peer = await runJavaClient(java!, compilePeer(java!), ['--port', String(port), '--trust-pem', scripted.caFile, '--suites', 'SSL_RSA_WITH_RC4_128_SHA']);
+      const c = peer.connection(1);
+      expect(c.ok, peer.describe()).toBe(true);
+      expect(c.protocol).toBe('SSLv3');
+      // The enrolled certificate's subject as Java prints it: the FQDN as unstructuredName (a
+      // PrintableString JSSE shows in hex), then the CN.
+      expect(c.peer).toBe('1.2.840.113549.1.9.2=#13096c6f63616c686f7374,CN=localhost');
+      expect(c.body).toMatch(/^HTTP\/1\.1 200 OK/);
+    }, 60_000);
   });
 });

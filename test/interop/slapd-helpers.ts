@@ -1,6 +1,6 @@
 /**
  * A real OpenLDAP server (slapd, Debian package slapd) for the ldap:// CRL tests, run
- * unprivileged from a temporary directory on a free loopback port (PEERS.md's recipe): an mdb
+ * unprivileged from a temporary directory on a free loopback port (docs/interop.md): an mdb
  * database under `o=ssl3 tests`, entries loaded with ldapadd (ldap-utils). It is stopped by
  * the test that started it, and killed at process exit as a last resort (Daemon).
  */
@@ -98,6 +98,19 @@ export class Slapd {
       ].join('\n'),
     );
     return dn;
+  }
+
+  /** Replaces the CRL of the CA entry `dn` (as addCa made it) with the DER in `crlDerFile`. */
+  replaceCrl(dn: string, crlDerFile: string): void {
+    this.modify(
+      [
+        `dn: ${dn}`,
+        'changetype: modify',
+        'replace: certificateRevocationList;binary',
+        `certificateRevocationList;binary:< file://${crlDerFile}`,
+        '',
+      ].join('\n'),
+    );
   }
 
   stop(): Promise<void> {

@@ -8,6 +8,8 @@
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { Daemon, HOST, REQUIRE_PEERS, freePort, run, sleep } from './nss-helpers.js';
+import type { CaptureExplanation } from '../../src/trace/explain-model.js';
+import { ContentType } from '../../src/record/content-types.js';
 
 export interface Decryption {
   /** Per TCP stream: the decrypted bytes each way, as tshark's "follow,tls,raw" prints them. */
@@ -106,15 +108,18 @@ export interface LiveCapture {
 }
 
 /**
- * Captures TCP port `port` on loopback into `file` (pcapng) with tshark. The capture also
+ * Captures TCP port `port` (or several) on loopback into `file` (pcapng) with tshark; `iface`
+ * and `linkType` pick another interface ('any') and link type ('LINUX_SLL2'). The capture also
  * takes UDP probes to a second port: tshark prints "Capturing on" a moment before packets are
  * really taken, so this waits until a probe shows up (-P prints packets while -w writes them),
  * and stop() sends one more so the file holds everything before it. Throws when tshark cannot
  * capture (it needs root or the wireshark group).
  */
-export async function startLiveCapture(tshark: string, port: number, file: string): Promise<LiveCapture> {
+export async function startLiveCapture(tshark: string, port: number | readonly number[], file: string, options: { iface?: string; linkType?: string } = {}): Promise<LiveCapture> {
   const probePort = await freePort();
-  const daemon = new Daemon(tshark, ['-i', 'lo', '-f', `tcp port ${port} or udp port ${probePort}`, '-w', file, '-P', '-l']);
+  const tcp = (typeof port === 'number' ? [port] : port).map((p) => `tcp port ${p}`).join(' or ');
+  const link = options.linkType ? ['-y', options.linkType] : [];
+  const daemon = new Daemon(tshark, ['-i', options.iface ?? 'lo', ...link, '-f', `${tcp} or udp port ${probePort}`, '-w', file, '-P', '-l']);
   try {
     await daemon.waitFor(/Capturing on/, 20_000);
     await probeCapture(daemon, probePort, 10_000);
@@ -168,4 +173,33 @@ export async function applicationRecordLengths(
     (Number(dstPort) === o.serverPort ? entry.toServer : entry.toClient).push(...lengths.split(',').map(Number));
   }
   return streams;
+}
+
+/**
+ * The SSL records tshark dissects in `file` (SSL on `ports`), one "frame stream srcport type
+ * length" row per record in frame order, as tshark places each record: in the frame that
+ * completed it. explainedRecords() gives ssl3 explain's in the same shape.
+ */
+export async function tsharkRecords(tshark: string, file: string, ports: readonly number[]): Promise<string[]> {
+  const fields = ['frame.number', 'tcp.stream', 'tcp.srcport', 'tls.record.content_type', 'tls.record.length'];
+  const r = await run(tshark, ['-r', file, ...ports.flatMap((p) => ['-d', `tcp.port==${p},tls`]), '-Y', 'tls.record', '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new Error(`tshark -r ${file} failed: ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .flatMap((line) => {
+      const [frame, stream, port, types, lengths] = line.split('\t');
+      const ls = lengths.split(',');
+      return types.split(',').map((t, i) => `${frame} ${stream} ${port} ${t} ${ls[i]}`);
+    });
+}
+
+export function explainedRecords(e: CaptureExplanation): string[] {
+  return e.connections
+    .flatMap((c) => c.records.map((r) => ({ r, c })))
+    .sort((x, y) => x.r.frame - y.r.frame)
+    .map(({ r, c }) => {
+      const port = (r.direction === 'client-to-server' ? c.client : c.server).replace(/^.*:/, '');
+      return `${r.frame} ${c.tcp_stream} ${port} ${ContentType[r.content_type as keyof typeof ContentType]} ${r.length}`;
+    });
 }

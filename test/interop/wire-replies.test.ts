@@ -37,9 +37,14 @@ describe.skipIf(!tools)('ssl3 serve on the wire (tshark): replies to rejected an
   const responses: string[] = [];
   let decrypted: Decryption;
 
-  /** tshark's fields for the packets of `file` that match `filter`, one row per packet. */
+  /**
+   * tshark's fields for the packets of `file` that match `filter`, one row per packet. A
+   * segment the kernel sent again (a tail loss probe, when the peer's ACK is delayed on a
+   * loaded machine) is the same bytes once more, not more data: it is left out.
+   */
   async function fields(file: string, filter: string, ...names: string[]): Promise<string[][]> {
-    const r = await run(t.tshark, ['-r', file, '-d', `tcp.port==${port},tls`, '-o', `tls.keylog_file:${keylog()}`, '-Y', filter, '-T', 'fields', ...names.flatMap((n) => ['-e', n])], { timeoutMs: 30_000 });
+    const fresh = `(${filter}) && !tcp.analysis.retransmission && !tcp.analysis.spurious_retransmission`;
+    const r = await run(t.tshark, ['-r', file, '-d', `tcp.port==${port},tls`, '-o', `tls.keylog_file:${keylog()}`, '-Y', fresh, '-T', 'fields', ...names.flatMap((n) => ['-e', n])], { timeoutMs: 30_000 });
     if (r.code !== 0) throw new Error(`tshark -r ${file} failed: ${r.stderr}`);
     return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
   }
@@ -104,7 +109,8 @@ describe.skipIf(!tools)('ssl3 serve on the wire (tshark): replies to rejected an
     const [[alertFrame, level, description]] = await fields(live(), `tcp.stream == 0 && tcp.srcport == ${port} && tls.alert_message`, 'frame.number', 'tls.alert_message.level', 'tls.alert_message.desc');
     expect([level, description]).toEqual(['1', '0']); // warning close_notify
     const [[finFrame]] = await fields(live(), `tcp.stream == 0 && tcp.srcport == ${port} && tcp.flags.fin == 1`, 'frame.number');
-    expect(Number(finFrame)).toBeGreaterThan(Number(alertFrame));
+    // The FIN follows the alert: in a later segment, or on the segment carrying it (after its payload).
+    expect(Number(finFrame)).toBeGreaterThanOrEqual(Number(alertFrame));
   });
 
   it('a bare-LF request is answered on the wire', ({ skip }) => {

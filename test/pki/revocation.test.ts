@@ -107,7 +107,16 @@ describe.skipIf(!openssl)('revocation policy', () => {
     expect(fetch.calls).toHaveLength(1);
     const [entry] = cache.list(now);
     const crl = parseCrl(crls.shortLived);
-    expect(entry).toEqual({ issuer: 'O=ssl3 tests, CN=Test CRL CA', source: CDP, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, revoked: 1, crlNumber: crl.crlNumber });
+    expect(entry).toEqual({
+      issuer: 'O=ssl3 tests, CN=Test CRL CA',
+      issuerName: crl.issuer,
+      source: CDP,
+      thisUpdate: crl.thisUpdate,
+      nextUpdate: crl.nextUpdate,
+      revoked: 1,
+      crlNumber: crl.crlNumber,
+      derLength: crls.shortLived.length,
+    });
     // Past nextUpdate the cached CRL is gone and the (still short-lived) one fetched is stale.
     expect((await checkRevocation(path(good), { mode: 'required', fetch, cache }, later())).status).toBe('unavailable');
     expect(fetch.calls).toHaveLength(2);

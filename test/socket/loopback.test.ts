@@ -7,6 +7,7 @@ import { generateRsaKey } from '../../src/pki/rsa.js';
 import { privateKeyToPem } from '../../src/pki/keys.js';
 import { selfSignedCertificate } from '../../src/pki/selfsign.js';
 import { certificateToPem } from '../../src/pki/x509.js';
+import { SslAlertError } from '../../src/record/alerts.js';
 import { readBytes } from '../helpers/read.js';
 
 const key = generateRsaKey(1024);
@@ -67,13 +68,16 @@ describe('SSLSocket over loopback', () => {
     const socket = connect({ host: '127.0.0.1', port });
     const [err] = (await once(socket, 'error')) as [Error & { code?: string }];
     expect(err.message).toMatch(/server certificate rejected/);
-    expect(err.code).toBe('ERR_SSL_BAD_CERTIFICATE');
+    // The engine's typed error itself: its cause to switch on, and the alert it sent.
+    expect(err).toBeInstanceOf(SslAlertError);
+    expect(err).toMatchObject({ code: 'ERR_SSL_CERTIFICATE_UNTRUSTED', kind: 'CERTIFICATE_UNTRUSTED', alert: 'bad_certificate' });
   });
 
   it('refuses a host name the certificate does not carry', async () => {
     const socket = connect({ host: '127.0.0.1', port, ca: certPem, servername: 'other.example' });
     const [err] = (await once(socket, 'error')) as [Error];
     expect(err.message).toMatch(/other\.example/);
+    expect(err).toMatchObject({ kind: 'HOSTNAME_MISMATCH', alert: 'bad_certificate' });
   });
 
   it('resumes a session', async () => {

@@ -9,6 +9,7 @@ import { consoleCommand } from './console.js';
 import { bridgeCommand } from './bridge.js';
 import { connectCommand } from './connect.js';
 import { enrollCommand } from './enroll.js';
+import { explainCommand } from './explain.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   consoleCommand,
   bridgeCommand,
   enrollCommand,
+  explainCommand,
 ];

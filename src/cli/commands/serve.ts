@@ -26,6 +26,7 @@ import { serveStatic } from '../../http/static-files.js';
 import { statusPage } from '../../http/status-page.js';
 import { loadSuites } from '../../socket/options.js';
 import { TRACE_FLAGS, TRACE_USAGE, tracerFromFlags } from '../trace-option.js';
+import { SEED_FLAG, SEED_USAGE, seededOptions } from '../seed-option.js';
 import { fingerprint, parseCertificates } from '../../pki/x509.js';
 import { serveFromConfig } from './serve-config.js';
 import { openPcapFile } from '../pcap-file.js';
@@ -40,7 +41,7 @@ import type { RevocationInput } from '../../socket/options.js';
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F]
            [--client-auth --ca F [--crl FILE|URL] [--crl-mode M]] [--allow-renegotiation] [--data-dir DIR] [--hostname NAME]
-           [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys] [--no-record-split]
+           [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys] [--no-record-split] [--seed S]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
   --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
@@ -75,6 +76,7 @@ const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog
   --pcap F         write every HTTPS connection's TCP/IP packets to F, a pcap capture file
                    that Wireshark/tshark read and decrypt with the --keylog file
 ${TRACE_USAGE}
+${SEED_USAGE}
  IOS server policies (they apply to both ports):
   --http-port N    also serve plain HTTP on port N, same content (ip http server, ip http port)
   --access-list L  clients allowed, IOS standard ACL entries separated by ',' or ';', first match
@@ -233,6 +235,7 @@ export const serveCommand: Command = {
           keylog: { type: 'string' },
           pcap: { type: 'string' },
           ...TRACE_FLAGS,
+          ...SEED_FLAG,
           'http-port': { type: 'string' },
           'access-list': { type: 'string' },
           'max-connections': { type: 'string' },
@@ -263,7 +266,8 @@ export const serveCommand: Command = {
     // Before anything is created (the identity, the access log): a bad path changes nothing.
     const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
     const revocation = revocationFromFlags(values.crl, values['crl-mode'], !!values['client-auth'], ca, io);
-    const pcap = openPcapFile(values.pcap, 'serve', io);
+    const { pcapRandom, ...seeded } = seededOptions(values.seed, 'server', 'serve', io);
+    const pcap = openPcapFile(values.pcap, 'serve', io, pcapRandom);
     const { policy, log } = policyFromFlags(values, io);
 
     let keyPem: string;
@@ -289,7 +293,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], splitCbcRecords: !values['no-record-split'], pcap, policy },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], splitCbcRecords: !values['no-record-split'], pcap, policy, ...seeded },
       handler,
     );
     if (keylog) server.ssl.on('keylog', keylog);
