@@ -116,7 +116,7 @@ function make(): Material {
   };
   const csr = buildCertificationRequest({ subject: 'CN=device.example', key: leafKey, challengePassword: 'secret', subjectAltName: { dns: ['device.example'] } });
   const sent = buildPkcsReq(ctx, csr);
-  const replies = (['issue', 'pending', 'reject'] as const).map((a, i) => scriptedCertRep({ key: caKey, cert: ca }, { key: caKey, certificate: ca }, sent.der, a, 100n + BigInt(i)));
+  const replies = (['issue', 'pending', 'reject'] as const).map((a, i) => scriptedCertRep({ key: caKey, cert: ca }, sent.der, a, 100n + BigInt(i)));
   material = {
     caKey,
     ca,

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { buildEnvelopedData, buildSignedData, certificatesOnly, openEnvelopedData, parseSignedData, signerVerifies, type KeyAndCertificate } from '../../src/pki/cms.js';
+import { buildEnvelopedData, buildSignedData, certificatesOnly, openEnvelopedData, parseSignedData, signerVerifies } from '../../src/pki/cms.js';
 import type { Certificate } from '../../src/pki/certificate.js';
 import { der, Tag } from '../../src/pki/der.js';
 import { OID } from '../../src/pki/oid.js';
@@ -97,12 +97,18 @@ function printable(s: string): Uint8Array {
 }
 
 /**
- * The CertRep a scripted CA gives for a PKIOperation request `body` (RFC 8894 3.3.2): SUCCESS
- * with a server certificate (serial `serial`, issued by `ca`) enveloped to the requester,
- * PENDING, or FAILURE (badRequest); `agent` (the CA itself, or its RA) opens the request and
- * signs the reply. The fuzz targets use it for their seed replies too.
+ * The CertRep a scripted CA gives for a PKIOperation request `body` (RFC 8894 3.3.2): SUCCESS with
+ * a server certificate (serial `serial`) enveloped to the requester, PENDING, or FAILURE
+ * (badRequest), from `agent` (the CA itself, or its RA). The fuzz targets use it for their seed
+ * replies too.
  */
-export function scriptedCertRep(ca: { key: RsaPrivateKey; cert: Certificate }, agent: KeyAndCertificate, body: Uint8Array, answer: ScriptedAnswer, serial: bigint): Uint8Array {
+export function scriptedCertRep(
+  ca: { key: RsaPrivateKey; cert: Certificate },
+  body: Uint8Array,
+  answer: ScriptedAnswer,
+  serial: bigint,
+  agent: { key: RsaPrivateKey; certificate: Certificate } = { key: ca.key, certificate: ca.cert },
+): Uint8Array {
   const { key: caKey, cert: caCert } = ca;
   const req = parseSignedData(body);
   const signer = req.signers[0];
@@ -179,6 +185,11 @@ export async function startScriptedCa(dir: string, options: { ca?: { cert: Certi
   });
   const agent = () => (state.ra ? { key: raKey, certificate: raCert } : { key: caKey, certificate: caCert });
 
+  const certRep = (body: Uint8Array): Uint8Array => {
+    const answer = state.answers.length > 1 ? state.answers.shift()! : state.answers[0];
+    return scriptedCertRep({ cert: caCert, key: caKey }, body, answer, serial++, agent());
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -197,8 +208,7 @@ export async function startScriptedCa(dir: string, options: { ca?: { cert: Certi
         if (state.answers[0] === 'garbage') return res.end(Buffer.from('garbage, not CMS'));
         const message = req.method === 'GET' ? Buffer.from(url.searchParams.get('message') ?? '', 'base64') : Buffer.concat(chunks);
         res.setHeader('Content-Type', 'application/x-pki-message');
-        const answer = state.answers.length > 1 ? state.answers.shift()! : state.answers[0];
-        return res.end(Buffer.from(scriptedCertRep({ key: caKey, cert: caCert }, agent(), new Uint8Array(message), answer, serial++)));
+        return res.end(Buffer.from(certRep(new Uint8Array(message))));
       }
       res.statusCode = 404;
       res.end();
