@@ -66,12 +66,13 @@ describe('ssl3 view', () => {
 });
 
 describe('--viewer: live lessons of ssl3 serve and ssl3 get', () => {
-  /** The lesson in `file` once it shows `n` connections (serve writes it again shortly after each change). */
+  /** The lesson in `file` once it shows `n` connections closed both ways (serve writes it again shortly after each change). */
   async function lessonWith(file: string, n: number) {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const lesson = lessonIn(readFileSync(file, 'utf8'));
-      if (lesson.explanation.connections.length >= n && lesson.explanation.connections.every((c) => c.records.some((r) => r.alert?.description === 'close_notify'))) return lesson;
+      const closed = (c: (typeof lesson.explanation.connections)[number]) => (['client-to-server', 'server-to-client'] as const).every((d) => c.records.some((r) => r.direction === d && r.alert?.description === 'close_notify'));
+      if (lesson.explanation.connections.length >= n && lesson.explanation.connections.every(closed)) return lesson;
       if (Date.now() > deadline) throw new Error(`${file}: ${lesson.explanation.connections.length} connections`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

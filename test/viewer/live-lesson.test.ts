@@ -31,7 +31,8 @@ describe('a live lesson', () => {
     expect(now.explanation.connections.every((c) => c.records.filter((r) => r.encrypted).every((r) => r.decryption?.ok))).toBe(true);
     // The burst made one write, a moment later.
     expect(written).toEqual([]);
-    await wait(400);
+    await expect.poll(() => written.length).toBe(1);
+    await wait(300);
     expect(written).toHaveLength(1);
     expect(written[0].explanation.connections).toHaveLength(LIVE_LESSON_CONNECTIONS);
     await lesson.close();
