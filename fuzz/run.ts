@@ -8,7 +8,7 @@
  * 0 when nothing was found, 1 otherwise, 2 for bad flags.
  *
  *   npm run fuzz                              10 minutes over every target
- *   npm run fuzz -- --time 8h                 overnight (about 10^7 inputs on the reference machine)
+ *   npm run fuzz -- --time 1h                 about 10^7 inputs on the shared two-core machine (10^8 overnight)
  *   npm run fuzz -- --count 10000000          a count instead of a time (split over the targets)
  *   npm run fuzz -- --target der --target x509 --time 60s
  *   npm run fuzz -- --replay fuzz/findings/F.json    run one saved input again

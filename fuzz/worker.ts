@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TARGETS } from './targets/index.js';
-import { encodeInput, timed, type FuzzInput, type FuzzTarget } from './target.js';
+import { encodeInput, timed, warmUp, type FuzzInput, type FuzzTarget } from './target.js';
 
 export interface WorkerJob {
   targets: string[];
@@ -47,15 +47,19 @@ function publish(input: FuzzInput): void {
 
 async function slice(target: FuzzTarget, seed: number, runs: number, ms: number): Promise<number> {
   const check = timed(target);
+  const arbitrary = target.input();
+  warmUp(arbitrary, seed);
   const t0 = performance.now();
   const details = await fc.check(
-    fc.asyncProperty(target.input(), async (input: FuzzInput) => {
+    fc.asyncProperty(arbitrary, async (input: FuzzInput) => {
       publish(input);
       await check(input);
     }),
     { seed, numRuns: runs, interruptAfterTimeLimit: ms, markInterruptAsFailure: false },
   );
-  if (details.failed) {
+  // A slice that ended before any input finished fails in fast-check's eyes with nothing to
+  // show; the watchdog judges a hang, so only a real counterexample is a finding.
+  if (details.failed && details.counterexample) {
     const input = details.counterexample?.[0] as FuzzInput | undefined;
     const error = details.errorInstance instanceof Error ? (details.errorInstance.stack ?? details.errorInstance.message) : String(details.errorInstance);
     post({ kind: 'finding', target: target.name, seed, path: details.counterexamplePath ?? '', input: input ? encodeInput(input) : '', error });

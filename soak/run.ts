@@ -22,8 +22,9 @@ import { mb, runSoak } from './load.js';
  * The longest event-loop stall we accept (see README, "Fuzzing, timing, load"): when the
  * wave's barrier opens, every ready connection is served in one turn of the loop (libuv hands
  * over all ready sockets at once, and each answer is JavaScript work), so the stall grows with
- * the burst: 1.0 s for 500 clients and 1.1-1.8 s for 1000 on the shared two-core machine at
- * load 11-18, where a process can also wait a few hundred milliseconds for a core. The bound:
+ * the burst: up to 1.8 s for 1000 clients on the shared two-core machine at load 11-18 (0.5-0.7 s
+ * since issue 14's TCP_NODELAY change), where a process can also wait a few hundred
+ * milliseconds for a core. The bound:
  * STALL_BASE_MS, plus STALL_MS_PER_CLIENT for each client of a wave.
  */
 export const STALL_BASE_MS = 500;

@@ -40,8 +40,10 @@ function framed(kind: number, body: Uint8Array, a: number, b: number): Uint8Arra
   }
 }
 
+/** Also makes the corpus (and with it the test identities' RSA keys) now, before any budget runs. */
 function engineInput(role: 'server' | 'client'): fc.Arbitrary<FuzzInput> {
-  const source = () => (role === 'server' ? theCorpus().toServer : theCorpus().toClient);
+  const flights = theCorpus();
+  const source = () => (role === 'server' ? flights.toServer : flights.toClient);
   const mutatedFlight = fc
     .record({ flight: fc.nat(), steps, edits: fc.array(edit, { maxLength: 3 }), cuts: cutPoints(), whole: fc.boolean(), flag: fc.boolean() })
     .map(({ flight, steps: s, edits, cuts, whole, flag }) => {
@@ -75,15 +77,17 @@ function engineTarget(role: 'server' | 'client'): FuzzTarget {
 const openConnection: FuzzTarget = {
   name: 'engine-open',
   what: "application-data records sealed with an open connection's keys, then mutated: only the sender's data is delivered, in order",
-  input: () =>
-    fc
+  input: () => {
+    theCorpus(); // the test identities' keys, which pair() needs, before any budget runs
+    return fc
       .record({
         suite: fc.nat(OPEN_CONNECTION_SUITES.length - 1),
         messages: fc.array(fc.uint8Array({ minLength: 1, maxLength: 100 }), { minLength: 1, maxLength: 4 }),
         steps,
         cuts: cutPoints(),
       })
-      .map(({ suite, messages, steps: s, cuts }) => ({ flags: suite, chunks: messages, recipe: [s.length, ...s.flat(), ...cuts] })),
+      .map(({ suite, messages, steps: s, cuts }) => ({ flags: suite, chunks: messages, recipe: [s.length, ...s.flat(), ...cuts] }));
+  },
   check: (input) => {
     const recipe = input.recipe ?? [0];
     const n = recipe[0];

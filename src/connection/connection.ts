@@ -54,7 +54,8 @@ import { ClientHandshake } from '../handshake/client.js';
 import { ServerHandshake } from '../handshake/server.js';
 import type { HandshakeHost, HandshakeInput, HandshakeMachine, HandshakeOptions, HandshakeResult } from '../handshake/context.js';
 import { HandshakeReassembler, HandshakeType, decodingPeerMessages, handshakeTypeName } from '../handshake/messages.js';
-import { keyBlock, type KeyBlock } from '../handshake/ssl3-prf.js';
+import type { KeyBlock } from '../handshake/ssl3-prf.js';
+import { pendingKeys } from './pending-keys.js';
 import type { CipherSuite } from '../ciphers/suites.js';
 
 export type Role = 'client' | 'server';
@@ -433,12 +434,10 @@ export class Connection {
   }
 
   private setPendingKeys(suite: CipherSuite, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): void {
-    const kb = keyBlock(master, clientRandom, serverRandom, suite);
-    if (this.options.traceSecrets) this.events.trace?.({ kind: 'keys', suite: suite.rfcName, masterSecret: master, keyBlock: kb });
-    const client = RecordProtection.create(suite, kb.clientMacSecret, kb.clientKey, kb.clientIv, this.role === 'client' ? 'encrypt' : 'decrypt');
-    const server = RecordProtection.create(suite, kb.serverMacSecret, kb.serverKey, kb.serverIv, this.role === 'server' ? 'encrypt' : 'decrypt');
-    this.pendingWrite = this.role === 'client' ? client : server;
-    this.pendingRead = this.role === 'client' ? server : client;
+    const keys = pendingKeys(this.role, suite, master, clientRandom, serverRandom);
+    if (this.options.traceSecrets) this.events.trace?.({ kind: 'keys', suite: suite.rfcName, masterSecret: master, keyBlock: keys.keyBlock });
+    this.pendingWrite = keys.write;
+    this.pendingRead = keys.read;
     this.events.keylog?.(`CLIENT_RANDOM ${toHex(clientRandom)} ${toHex(master)}\n`);
   }
 

@@ -111,8 +111,8 @@ function readExtensions(r: Reader, hello: string): Extension[] {
   const out: Extension[] = [];
   const seen = new Set<number>();
   while (!block.done) {
-    const type = block.u16();
-    out.push({ type, data: block.vector(2, 0, 0xffff, `${hello}.extension`) });
+    const type = block.u16('extension_type');
+    out.push({ type, data: block.vector(2, 0, 0xffff, 'extension_data') });
     if (seen.has(type)) throw new SslAlertError('DECODE_ERROR', `${hello}: extension 0x${type.toString(16).padStart(4, '0')} appears twice`);
     seen.add(type);
   }
@@ -138,13 +138,13 @@ export function encodeClientHello(m: ClientHello): Uint8Array {
 
 export function decodeClientHello(body: Uint8Array): ClientHello {
   const r = new Reader(body, 'ClientHello');
-  const version = r.u16();
-  const random = r.bytes(32);
+  const version = r.u16('client_version');
+  const random = r.bytes(32, 'random');
   const sessionId = r.vector(1, 0, 32, 'ClientHello.session_id');
   const suites = r.sub(2, 'ClientHello.cipher_suites', 2, 0xfffe);
   if (suites.remaining % 2) throw new DecodeError('ClientHello.cipher_suites: odd length');
   const cipherSuites: number[] = [];
-  while (!suites.done) cipherSuites.push(suites.u16());
+  while (!suites.done) cipherSuites.push(suites.u16('CipherSuite'));
   const compressionMethods = r.vector(1, 1, 0xff, 'ClientHello.compression_methods');
   // Section 5.6.1.2: extra data after the compression methods must be ignored. TLS clients put
   // extensions there; keep them when they parse, so a tracer can show them.
@@ -165,23 +165,23 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
  */
 export function decodeV2ClientHello(message: Uint8Array): ClientHello {
   const r = new Reader(message, 'SSLv2 ClientHello');
-  if (r.u8() !== 1) throw new DecodeError('SSLv2 ClientHello: not a CLIENT-HELLO');
-  const version = r.u16();
-  const specLength = r.u16();
-  const sessionIdLength = r.u16();
-  const challengeLength = r.u16();
+  if (r.u8('msg_type') !== 1) throw new DecodeError('SSLv2 ClientHello: not a CLIENT-HELLO');
+  const version = r.u16('version');
+  const specLength = r.u16('cipher_spec_length');
+  const sessionIdLength = r.u16('session_id_length');
+  const challengeLength = r.u16('challenge_length');
   if (specLength === 0 || specLength % 3) throw new DecodeError(`SSLv2 ClientHello: cipher spec length ${specLength}`);
   if (sessionIdLength !== 0 && sessionIdLength !== 16) throw new DecodeError(`SSLv2 ClientHello: session id length ${sessionIdLength}`);
   if (challengeLength < 16 || challengeLength > 32) throw new DecodeError(`SSLv2 ClientHello: challenge length ${challengeLength}`);
-  const specs = new Reader(r.bytes(specLength), 'SSLv2 cipher specs');
+  const specs = new Reader(r.bytes(specLength, 'cipher_specs'), 'SSLv2 cipher specs');
   const cipherSuites: number[] = [];
   while (!specs.done) {
-    const hi = specs.u8();
-    const suite = specs.u16();
+    const hi = specs.u8('V2CipherSpec[0]');
+    const suite = specs.u16('CipherSuite');
     if (hi === 0) cipherSuites.push(suite);
   }
-  const sessionId = r.bytes(sessionIdLength);
-  const challenge = r.bytes(challengeLength);
+  const sessionId = r.bytes(sessionIdLength, 'session_id');
+  const challenge = r.bytes(challengeLength, 'challenge');
   r.expectEnd();
   const random = new Uint8Array(32);
   random.set(challenge, 32 - challenge.length);
@@ -196,11 +196,11 @@ export function encodeServerHello(m: ServerHello): Uint8Array {
 
 export function decodeServerHello(body: Uint8Array): ServerHello {
   const r = new Reader(body, 'ServerHello');
-  const version = r.u16();
-  const random = r.bytes(32);
+  const version = r.u16('server_version');
+  const random = r.bytes(32, 'random');
   const sessionId = r.vector(1, 0, 32, 'ServerHello.session_id');
-  const cipherSuite = r.u16();
-  const compressionMethod = r.u8();
+  const cipherSuite = r.u16('cipher_suite');
+  const compressionMethod = r.u8('compression_method');
   const extensions = readExtensions(r, 'ServerHello');
   return { version, random, sessionId, cipherSuite, compressionMethod, extensions };
 }
@@ -259,8 +259,9 @@ export function decodeCertificateRequest(body: Uint8Array): CertificateRequest {
 export function decodeRsaClientKeyExchange(body: Uint8Array, tlsClientModulusLength?: number): Uint8Array {
   if (body.length === 0) throw new DecodeError('ClientKeyExchange: empty');
   const k = tlsClientModulusLength;
-  if (k !== undefined && body.length === k + 2 && ((body[0] << 8) | body[1]) === k) return body.subarray(2);
-  return body;
+  const r = new Reader(body, 'ClientKeyExchange');
+  if (k !== undefined && body.length === k + 2 && ((body[0] << 8) | body[1]) === k) r.u16('length');
+  return r.rest('EncryptedPreMasterSecret');
 }
 
 /** CertificateVerify, section 5.6.8: the RSA signature as a 2-byte-length vector. */
@@ -278,6 +279,10 @@ export function decodeCertificateVerify(body: Uint8Array): Uint8Array {
 /** Finished, section 5.6.9: md5_hash[16] + sha_hash[20], no length prefix. */
 export function decodeFinished(body: Uint8Array): Uint8Array {
   if (body.length !== 36) throw new DecodeError(`Finished: ${body.length} bytes, expected 36`);
+  // Read only so that a field tree (recordFieldSpans) shows the two hashes.
+  const r = new Reader(body, 'Finished');
+  r.bytes(16, 'md5_hash');
+  r.bytes(20, 'sha_hash');
   return body;
 }
 

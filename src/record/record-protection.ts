@@ -21,6 +21,21 @@ import { SslAlertError } from './alerts.js';
 
 const MAX_SEQ = (1n << 64n) - 1n;
 
+/**
+ * A record's plaintext in its parts before encryption (RFC 6101 5.2.3.2, GenericBlockCipher:
+ * content, MAC, padding, padding_length; a stream cipher has no padding): what sealShaped()
+ * hands to its shaper.
+ */
+export interface RecordPlaintext {
+  readonly fragment: Uint8Array;
+  /** The MAC this record must carry (5.2.3.1), for this sequence number. */
+  readonly mac: Uint8Array;
+  /** The padding bytes followed by padding_length; empty for a stream cipher. */
+  readonly padding: Uint8Array;
+  /** 1 for a stream cipher. */
+  readonly blockSize: number;
+}
+
 export class RecordProtection {
   private seq = 0n;
 
@@ -75,6 +90,26 @@ export class RecordProtection {
     if (bodyLength > plainLength) ssl3PadInPlace(body, plainLength);
     this.cipher.update(body, body);
     return record;
+  }
+
+  /**
+   * The seam for a misbehaving peer (src/harness): seals one record like seal(), consuming a
+   * sequence number and advancing the cipher state, but lets `shape` lay out the plaintext
+   * from the correct parts (the fragment, the MAC it must carry, the padding and its length
+   * byte) before it is encrypted. Changing one byte of what `shape` returns makes a record
+   * whose only fault is that byte, under the keys the engine derived. A block cipher needs
+   * whole blocks back. Without keys (the initial state) the MAC and padding are empty and
+   * what `shape` returns is the record body. seal() itself stays as it is: the hot path.
+   */
+  sealShaped(contentType: number, version: number, fragment: Uint8Array, shape: (parts: RecordPlaintext) => Uint8Array): Uint8Array {
+    if (!this.mac || !this.cipher) return encodeRecord(contentType, version, shape({ fragment, mac: new Uint8Array(0), padding: new Uint8Array(0), blockSize: 1 }));
+    const mac = this.mac.compute(this.nextSeq(), contentType, fragment);
+    const bs = this.cipher.blockSize;
+    const plainLength = fragment.length + mac.length;
+    const padding = new Uint8Array(this.cipher.kind === 'block' ? ssl3PaddedLength(plainLength, bs) - plainLength : 0);
+    padding.fill(padding.length - 1);
+    const plain = shape({ fragment, mac, padding, blockSize: bs }).slice();
+    return encodeRecord(contentType, version, this.cipher.update(plain, plain));
   }
 
   /**

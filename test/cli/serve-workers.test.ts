@@ -92,8 +92,8 @@ function alive(pid: number): boolean {
 }
 
 describe('ssl3 serve --workers 2', () => {
-  it('refuses what one process alone can do: one capture file, one replayed randomness', async () => {
-    for (const [flag, value] of [['--pcap', join(id.dir, 'x.pcap')], ['--seed', 'abc']]) {
+  it('refuses what one process alone can do: one capture file, one replayed randomness, one lesson page', async () => {
+    for (const [flag, value] of [['--pcap', join(id.dir, 'x.pcap')], ['--seed', 'abc'], ['--viewer', join(id.dir, 'x.html')]]) {
       const io = capture();
       expect(await main(['serve', '--workers', '2', flag, value], io)).toBe(2);
       expect(io.err.split('\n')[0]).toMatch(new RegExp(`^ssl3 serve: ${flag} .* cannot be combined with --workers$`));

@@ -2,8 +2,9 @@
  * The engine fuzz cases shared by test/connection/fuzz.test.ts (fixed seeds, every CI run) and
  * the fast-check targets of `npm run fuzz` (fuzz/targets/engine.ts): a corpus of real flights,
  * record-level mutations, random input, random chunking, and the properties every case must
- * keep (DESIGN.md: "Bad input never crashes the process"; RFC 6101 section 5.4.2 for the
- * alert set). The engine is fed only through forge.ts (feed, endpoint, pair).
+ * keep (docs/architecture.md, "Principles": "Bad input never crashes the process"; RFC 6101
+ * section 5.4.2 for the alert set). The engine is fed only through forge.ts (feed, endpoint,
+ * pair).
  */
 import { expect } from 'vitest';
 import { pair, identity } from './pair.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { TARGETS } from '../../fuzz/targets/index.js';
-import { encodeInput, timed, type FuzzInput } from '../../fuzz/target.js';
+import { encodeInput, timed, warmUp, type FuzzInput } from '../../fuzz/target.js';
 
 const SEED = process.env.SSL3_FUZZ_SEED ? Number(process.env.SSL3_FUZZ_SEED) : Date.now() % 0x7fffffff;
 const MS = Number(process.env.SSL3_FUZZ_MS ?? 1000);
@@ -30,8 +30,10 @@ describe(`fuzz targets, short budget (seed ${SEED})`, () => {
         if (target.stop) started.push(() => target.stop!());
       }
       const check = timed(target);
+      const arbitrary = target.input();
+      warmUp(arbitrary, SEED);
       await fc.assert(
-        fc.asyncProperty(target.input(), (input: FuzzInput) => check(input)),
+        fc.asyncProperty(arbitrary, (input: FuzzInput) => check(input)),
         {
           seed: SEED,
           numRuns: RUNS,

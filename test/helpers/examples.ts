@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 
-export const SELF_CONTAINED_EXAMPLES = ['https', 'sockets', 'policy', 'engine'] as const;
+export const SELF_CONTAINED_EXAMPLES = ['https', 'sockets', 'policy', 'engine', 'harness', 'harness-server'] as const;
 export type SelfContainedExample = (typeof SELF_CONTAINED_EXAMPLES)[number];
 
 export function expectExampleOutput(name: SelfContainedExample, stdout: string): void {
@@ -26,6 +26,22 @@ export function expectExampleOutput(name: SelfContainedExample, stdout: string):
           'connections accepted 2, denied 0; requests 2',
           '',
         ].join('\n'),
+      );
+      return;
+    case 'harness':
+      expect(stdout).toBe(
+        [
+          'PASS a correct handshake and request',
+          'PASS one MAC byte flipped (RFC 6101 5.2.3.1)',
+          'PASS ChangeCipherSpec before the key exchange (CVE-2014-0224)',
+          'FAIL a TLS 1.0 answer to a TLS 1.0 hello: step 2 expected server_hello (version 3.1); got server_hello (77 bytes) (its version is 3.0)',
+          '',
+        ].join('\n'),
+      );
+      return;
+    case 'harness-server':
+      expect(stdout).toBe(
+        ['client read "hello"', 'client refused: server chose version 3.1; only SSL 3.0 is offered', 'PASS a correct server', 'PASS a ServerHello that claims TLS 1.0', ''].join('\n'),
       );
       return;
     case 'engine': {

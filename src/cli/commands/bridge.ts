@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { parseFlags, UsageError, type CliIo, type Command } from '../command.js';
+import { parseListen } from '../address.js';
 import { createBridge } from '../../http/bridge.js';
 import { stopOnSignal } from '../signals.js';
 import { CLIENT_FLAGS, CLIENT_SYNOPSIS, CLIENT_USAGE, clientOptionsFromFlags, describeFailure } from '../client-flags.js';
@@ -19,14 +20,6 @@ const USAGE = `ssl3 bridge --to https://DEVICE[:PORT][/PATH] [--listen [ADDR:]PO
                    means 127.0.0.1: the bridge carries the device's traffic in the clear, so
                    listen on another address only on a network you trust)
 ${CLIENT_USAGE}`;
-
-/** [ADDR:]PORT, IPv6 as [ADDR]:PORT. */
-function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]:|([^:]+):)?(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new UsageError(`--listen '${text}': expected [ADDR:]PORT with PORT 1..65535`);
-  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
-}
 
 export const bridgeCommand: Command = {
   name: 'bridge',
@@ -44,7 +37,7 @@ export const bridgeCommand: Command = {
       throw new UsageError(`--to: not a URL: '${values.to}'`);
     }
     if (target.protocol !== 'https:') throw new UsageError(`--to: only https:// devices (SSL 3.0), got ${target.protocol}//`);
-    const { host, port } = parseListen(values.listen ?? '8080');
+    const { host, port } = parseListen('--listen', values.listen ?? '8080');
     const { ssl, keylog } = clientOptionsFromFlags(values, io, 'bridge');
     const bridge = createBridge({
       ...ssl,

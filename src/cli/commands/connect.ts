@@ -13,6 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseFlags, UsageError, type CliIo, type Command } from '../command.js';
+import { parseTarget } from '../address.js';
 import { connect } from '../../socket/index.js';
 import type { SSLSocket } from '../../socket/ssl-socket.js';
 import type { Session } from '../../handshake/session.js';
@@ -26,13 +27,6 @@ const USAGE = `ssl3 connect HOST[:PORT] [--servername NAME] [--reconnect N]
   --reconnect N    after the first handshake, N more connections offering its session
                    (each prints whether the server resumed it); standard input is not read
 ${CLIENT_USAGE}`;
-
-function parseTarget(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(text);
-  const port = m?.[3] === undefined ? 443 : Number(m[3]);
-  if (!m || port < 1 || port > 65535) throw new UsageError(`'${text}': expected HOST[:PORT] with PORT 1..65535`);
-  return { host: m[1] ?? m[2], port };
-}
 
 /** What the handshake agreed, in a few lines for stderr. */
 function summary(socket: SSLSocket, host: string, port: number): string {

@@ -10,6 +10,8 @@ import { bridgeCommand } from './bridge.js';
 import { connectCommand } from './connect.js';
 import { enrollCommand } from './enroll.js';
 import { explainCommand } from './explain.js';
+import { viewCommand } from './view.js';
+import { checkCommand } from './check.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -22,4 +24,6 @@ export const COMMANDS: readonly Command[] = [
   bridgeCommand,
   enrollCommand,
   explainCommand,
+  viewCommand,
+  checkCommand,
 ];
