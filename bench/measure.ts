@@ -13,7 +13,7 @@ export interface Row {
   unit: string;
   ours: number;
   native: number;
-  /** ours / native: higher is better for every unit used here (all are rates). */
+  /** ours / native for rates; native / ours for the memory rows (nss-memory.ts), where less is better: higher is better in every row. */
   ratio: number;
   /** What `native` is: node:crypto (OpenSSL), node:tls, node:https or NSS (run.ts fills it in per group). */
   against?: string;

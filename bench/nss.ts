@@ -13,6 +13,7 @@
  *   nss-recv-<suite>   one connection, client from server: selfserv -g sends 16 KiB blocks to
  *                      our client (src/socket connect()) and to tstclnt; our decryption and MAC
  *                      against NSS's, NSS's selfserv encrypting both
+ *   nss-mem-*          server memory per idle connection and after a load (nss-memory.ts)
  *
  * strsclnt is timed as a process; its start-up (NSS database, one full handshake with
  * selfserv, measured before the rows) is subtracted from every run, ours and NSS's. The bulk
@@ -24,110 +25,27 @@
  * does wall time. SSL3_BENCH_UTIL=1 prints every run's rate and CPU on stderr.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect } from '../src/socket/index.js';
-import { benchIdentity, HOST } from './identity.js';
+import { HOST } from './identity.js';
 import { parseProcStat, type Row } from './measure.js';
-import { Daemon, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, removeTempDirs, run, runSync, startSelfserv, tempDir, waitForPort } from '../test/interop/nss-helpers.js';
+import { BULK, MB, setUp, startNss, startOurs, type Server, type Setup } from './nss-setup.js';
+import { MEMORY_NAMES, memoryRows } from './nss-memory.js';
+import { removeTempDirs, run } from '../test/interop/nss-helpers.js';
 
-const MB = 1024 * 1024;
 const BLOCK = 16 * 1024;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'src/cli/main.ts');
 const SHOW_USAGE = !!process.env.SSL3_BENCH_UTIL;
 
 /** strsclnt's settings (the issue's): 8 threads, RC4-SHA (`n`, the IOS rc4-128-sha). */
 const HS = { threads: 8, nss: 'n', ios: 'rc4-128-sha', full: 1000, resumed: 2000 };
-
-/** The four suites of the IOS guide: NSS's cipher letter, MiB per transfer (about a second of work each). */
-const BULK: { suite: string; nss: string; mb: number }[] = [
-  { suite: 'rc4-128-md5', nss: 'c', mb: 64 },
-  { suite: 'rc4-128-sha', nss: 'n', mb: 64 },
-  { suite: '3des-ede-cbc-sha', nss: 'd', mb: 16 },
-  { suite: 'des-cbc-sha', nss: 'e', mb: 32 },
-];
 
 /** `ssl3 serve` with one process, then with `--workers N` for each N here. */
 const WORKERS = [1, 2];
 const HS_NAMES = WORKERS.flatMap((w) => ['nss-hs-full', 'nss-hs-resumed'].map((n) => (w === 1 ? n : `${n}-workers${w}`)));
 const SEND_NAMES = BULK.map((b) => `nss-send-${b.suite}`);
 const RECV_NAMES = BULK.map((b) => `nss-recv-${b.suite}`);
-export const NSS_NAMES = [...HS_NAMES, ...SEND_NAMES, ...RECV_NAMES];
-
-interface Tools {
-  strsclnt: string;
-  selfserv: string;
-  tstclnt: string;
-  certutil: string;
-  pk12util: string;
-  openssl: string;
-}
-
-/** The NSS side's files: databases with the bench identity (server) and trusting it (client). */
-interface Setup {
-  tools: Tools;
-  dir: string;
-  keyFile: string;
-  certFile: string;
-  serverDb: string;
-  clientDb: string;
-  /** A directory both servers serve the bulk files from. */
-  www: string;
-}
-
-function setUp(): Setup | undefined {
-  const tools = findTools({ strsclnt: 'libnss3-tools', selfserv: 'libnss3-tools', tstclnt: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', openssl: 'openssl' });
-  if (!tools) return undefined;
-  const { keyPem, certPem } = benchIdentity();
-  const dir = tempDir('bench-nss');
-  const keyFile = join(dir, 'key.pem');
-  const certFile = join(dir, 'cert.pem');
-  const p12 = join(dir, 'server.p12');
-  writeFileSync(keyFile, keyPem, { mode: 0o600 });
-  writeFileSync(certFile, certPem);
-  runSync(tools.openssl, ['pkcs12', '-export', '-inkey', keyFile, '-in', certFile, '-name', 'server', '-out', p12, '-passout', 'pass:bench']);
-  const serverDb = makeNssDb(tools.certutil, 'bench-server');
-  nssImportP12(tools.pk12util, serverDb, p12, 'bench');
-  const clientDb = makeNssDb(tools.certutil, 'bench-client');
-  nssAddCert(tools.certutil, clientDb, 'server', certFile, 'P,,');
-  const www = tempDir('bench-www');
-  for (const { mb } of BULK) {
-    writeFileSync(join(www, `${mb}.bin`), randomBytes(mb * MB));
-  }
-  return { tools, dir, keyFile, certFile, serverDb, clientDb, www };
-}
-
-/** A server under test: its port, and the processes whose CPU counts as its own. */
-interface Server {
-  daemon: Daemon;
-  port: number;
-}
-
-/** `ssl3 serve` from source, listening on 127.0.0.1; retries when the port was taken meanwhile. */
-async function startOurs(s: Setup, extra: string[]): Promise<Server> {
-  let last = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const args = ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--bind', HOST, '--key', s.keyFile, '--cert', s.certFile, ...extra];
-    const daemon = new Daemon(process.execPath, args);
-    try {
-      await daemon.waitFor(/serving HTTPS/, 60_000);
-      if (await waitForPort(port, 10_000, () => !daemon.exited)) return { daemon, port };
-    } catch {
-      // fall through: try another port
-    }
-    last = daemon.output;
-    await daemon.stop('SIGKILL');
-  }
-  throw new Error(`ssl3 serve did not start:\n${last}`);
-}
-
-function startNss(s: Setup, extra: string[]): Promise<Server> {
-  return startSelfserv(s.tools.selfserv, ['-d', s.serverDb, '-n', 'server', '-V', 'ssl3:ssl3', '-c', 'cnde', ...extra]);
-}
+export const NSS_NAMES = [...HS_NAMES, ...SEND_NAMES, ...RECV_NAMES, ...MEMORY_NAMES];
 
 /** CPU seconds (user + system) of process `pid` and all its descendants, from /proc; NaN where there is none. */
 function treeCpuSeconds(pid: number | undefined): number {
@@ -347,7 +265,7 @@ export async function nssRows(want: (name: string) => boolean): Promise<Row[]> {
     return [];
   }
   try {
-    return [...(await handshakeRows(s, want)), ...(await sendRows(s, want)), ...(await recvRows(s, want))];
+    return [...(await handshakeRows(s, want)), ...(await sendRows(s, want)), ...(await recvRows(s, want)), ...(await memoryRows(s, want))];
   } finally {
     removeTempDirs();
   }
