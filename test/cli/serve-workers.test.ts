@@ -2,14 +2,18 @@
  * `ssl3 serve --workers 2` and `ssl3 serve --config FILE --workers 2`, as processes: one
  * listening line for all, a session made in one worker resumed in the other (the status page
  * names the process that served it), a dead worker replaced, one access log, one connection
- * limit across workers, SIGHUP reloading every worker, SIGTERM stopping them all.
+ * limit across workers, SIGHUP reloading every worker, SIGTERM and SIGINT stopping them all
+ * gracefully (a request in flight in each worker finishes, open connections in each get
+ * close_notify).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../../src/socket/index.js';
+import { connect, type SSLSocket } from '../../src/socket/index.js';
 import type { Session } from '../../src/handshake/session.js';
 import { makeIdentity } from '../helpers/identity.js';
 import { capture } from '../helpers/cli.js';
@@ -91,6 +95,40 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Which of `pids` holds the server end of the connection from local port `clientPort` to
+ * `serverPort` (Linux: the socket's inode in /proc/net/tcp, found among each process's open
+ * descriptors). node:cluster hands each accepted socket to one worker; this says which.
+ */
+function workerHolding(pids: number[], serverPort: number, clientPort: number): number | undefined {
+  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const row = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[1]?.endsWith(hex(serverPort)) && f[2]?.endsWith(hex(clientPort)));
+  if (!row) return undefined;
+  const socket = `socket:[${row[9]}]`;
+  return pids.find((pid) =>
+    readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === socket;
+      } catch {
+        return false; // closed meanwhile
+      }
+    }),
+  );
+}
+
+/** How an SSL connection ended: its bytes, and whether the peer's close_notify came first. */
+function ending(socket: SSLSocket): Promise<{ data: string; clean: boolean }> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    socket.on('data', (d: Buffer) => (data += d.toString('latin1')));
+    socket.once('error', reject);
+    socket.once('end', () => resolve({ data, clean: !socket.truncated }));
+  });
+}
+
 describe('ssl3 serve --workers 2', () => {
   it('refuses what one process alone can do: one capture file, one replayed randomness, one lesson page', async () => {
     for (const [flag, value] of [['--pcap', join(id.dir, 'x.pcap')], ['--seed', 'abc'], ['--viewer', join(id.dir, 'x.html')]]) {
@@ -131,6 +169,7 @@ describe('ssl3 serve --workers 2', () => {
     while (!again.some((f) => !s.pids.includes(f.pid))) {
       if (Date.now() > deadline) throw new Error(`the replacement served nothing: ${s.err()}`);
       again.push(await fetchStatus(s.port, first.session));
+      await sleep(20); // leave the starting worker some CPU
     }
     expect(again.every((f) => f.reused)).toBe(true);
     const all = new Set([...s.pids, ...again.map((f) => f.pid)]);
@@ -139,6 +178,63 @@ describe('ssl3 serve --workers 2', () => {
     const lines = logged();
     expect(lines).toHaveLength(9 + again.length);
     expect(lines.every((l) => / 127\.0\.0\.1 rc4-128-sha GET \/ 200 \d+ \d+ms$/.test(l))).toBe(true);
+  }, 120_000);
+
+  it('stops every worker gracefully on SIGINT: a request in flight in each finishes, open connections in each get close_notify', async () => {
+    // The service behind: it answers /slow only when the test says so, so those requests are
+    // in flight when the signal comes.
+    let slow = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const service = createHttpServer((req, res) => {
+      if (req.url !== '/slow') return res.end('fast\n');
+      slow++;
+      void released.then(() => res.end('slow answer\n'));
+    });
+    service.listen(0, '127.0.0.1');
+    await once(service, 'listening');
+    try {
+      const upstream = `http://127.0.0.1:${(service.address() as AddressInfo).port}/`;
+      const s = await serve(['--key', id.keyFile, '--cert', id.certFile, '--upstream', upstream, '--max-connections', '20', '--timeout-policy', 'idle=60,life=60,requests=5']);
+      // In each worker, one connection asking for /slow and one saying nothing after its handshake.
+      const asking = new Map<number, Promise<{ data: string; clean: boolean }>>();
+      const idle = new Map<number, Promise<{ data: string; clean: boolean }>>();
+      for (let i = 0; i < 40 && idle.size < 2; i++) {
+        const socket = connect({ host: '127.0.0.1', port: s.port, ca: id.certPem, rejectUnauthorized: false });
+        await once(socket, 'secureConnect');
+        const pid = workerHolding(s.pids, s.port, socket.localPort!);
+        if (pid === undefined) throw new Error(`no worker holds the connection from port ${socket.localPort}`);
+        if (!asking.has(pid)) {
+          asking.set(pid, ending(socket));
+          socket.write('GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+        } else if (!idle.has(pid)) idle.set(pid, ending(socket));
+        else socket.destroy();
+      }
+      expect(new Set([...asking.keys(), ...idle.keys()])).toEqual(new Set(s.pids));
+      const deadline = Date.now() + 30_000;
+      while (slow < 2) {
+        if (Date.now() > deadline) throw new Error(`${slow} /slow requests reached the service`);
+        await sleep(20);
+      }
+
+      const exited = once(s.child, 'exit');
+      s.child.kill('SIGINT');
+      // Every worker closes its idle connection at once, with close_notify...
+      for (const [pid, end] of idle) expect(await end, `idle connection in ${pid}`).toEqual({ data: '', clean: true });
+      // ...and its request in flight still gets its whole answer, then close_notify.
+      release();
+      for (const [pid, end] of asking) {
+        const { data, clean } = await end;
+        expect(data, `request in flight in ${pid}`).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nslow answer\n$/);
+        expect(data.toLowerCase()).toContain('connection: close');
+        expect(clean).toBe(true);
+      }
+      expect(((await exited) as [number | null])[0]).toBe(0);
+      expect(s.pids.filter(alive)).toEqual([]);
+    } finally {
+      service.closeAllConnections();
+      service.close();
+    }
   }, 120_000);
 
   it('keeps one connection limit across the workers', async () => {
@@ -161,15 +257,20 @@ describe('ssl3 serve --workers 2', () => {
       expect(outcome).toBe('ERR_SSL_CLOSED_BEFORE_ANSWER');
     }
     for (const socket of open) socket.destroy();
-    // Their slots come back.
-    await sleep(200);
-    expect((await fetchStatus(s.port)).suite).toBeDefined();
+    // Their slots come back (as soon as the workers have seen the ends and told the primary).
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const served = await fetchStatus(s.port).catch((e: Error) => e);
+      if (!(served instanceof Error)) break;
+      if (Date.now() > deadline) throw served;
+      await sleep(50);
+    }
     expect(await stop(s)).toBe(0);
   }, 120_000);
 });
 
 describe('ssl3 serve --config FILE --workers 2', () => {
-  it('reloads every worker on SIGHUP', async () => {
+  it('resumes a session in either worker, reloads every worker on SIGHUP, and stops on SIGTERM', async () => {
     const port = await freePort();
     const config = join(id.dir, 'router.cfg');
     const write = (suite: string) => writeFileSync(config, ['hostname dev1', 'ip http secure-server', `ip http secure-port ${port}`, `ip http secure-ciphersuite ${suite}`, 'end', ''].join('\n'));
@@ -180,13 +281,21 @@ describe('ssl3 serve --config FILE --workers 2', () => {
     copyFileSync(id.keyFile, join(data, 'server-key.pem'));
     copyFileSync(id.certFile, join(data, 'server-cert.pem'));
     const s = await serve(['--config', config, '--data-dir', data], port);
-    const before = [await fetchStatus(port), await fetchStatus(port)];
-    expect(before.map((f) => f.suite)).toEqual(['rc4-128-sha', 'rc4-128-sha']);
-    expect(new Set(before.map((f) => f.pid))).toEqual(new Set(s.pids));
+    // The configured servers share one session cache too: the first session resumes in both.
+    const deadline = Date.now() + 60_000;
+    const first = await fetchStatus(port);
+    const resumed: Fetched[] = [];
+    while (new Set([first.pid, ...resumed.map((f) => f.pid)]).size < 2) {
+      if (Date.now() > deadline) throw new Error(`only worker ${first.pid} served`);
+      resumed.push(await fetchStatus(port, first.session));
+    }
+    expect(first.reused).toBe(false);
+    expect(resumed.every((f) => f.reused)).toBe(true);
+    expect([first, ...resumed].every((f) => f.suite === 'rc4-128-sha')).toBe(true);
+    expect(new Set([first.pid, ...resumed.map((f) => f.pid)])).toEqual(new Set(s.pids));
 
     write('3des-ede-cbc-sha');
     s.child.kill('SIGHUP');
-    const deadline = Date.now() + 30_000;
     while (!s.err().includes('reloaded')) {
       if (Date.now() > deadline) throw new Error(`no reload: ${s.err()}`);
       await sleep(50);
