@@ -3,14 +3,16 @@
  * the HTTPS one node:https; the sans-I/O Connection underneath is public for tests, tracing
  * and tools that bring their own transport.
  */
-export { connect, createServer, SSLServer, SSLSocket, type ClientAuthOptions, type ConnectOptions, type ServerIdentity, type ServerOptions } from './socket/index.js';
+export { connect, createServer, SSLServer, SSLSocket, type ClientAuthOptions, type ConnectOptions, type ServerIdentity, type ServerOptions, type SessionStoreProvider } from './socket/index.js';
+export { RsaPool } from './socket/rsa-pool.js';
+export type { PrivateKeyOperations } from './handshake/private-key.js';
 export type { CipherInfo } from './socket/ssl-socket.js';
 export type { PeerCertificate } from './socket/peer-certificate.js';
 export type { PemInput } from './socket/options.js';
 export * as https from './http/index.js';
 export { Connection, type CloseInfo, type ConnectionEvents, type ConnectionOptions, type Role, type TraceEvent } from './connection/connection.js';
 export type { HandshakeOptions, HandshakeResult, PeerVerdict } from './handshake/context.js';
-export { SessionCache, type Session } from './handshake/session.js';
+export { SessionCache, type Session, type SessionStore } from './handshake/session.js';
 export { formatTraceEvent, textTracer } from './trace/text-trace.js';
 export { jsonTracer, traceEventObject, type JsonTraceContext } from './trace/json-trace.js';
 export { handshakeFields, type HandshakeField } from './trace/handshake-fields.js';

@@ -13,7 +13,7 @@ export {
   type AccessEntry,
   type AccessList,
 } from './access-list.js';
-export { ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters } from './connection-limit.js';
+export { ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters, type ConnectionGate, type Slot } from './connection-limit.js';
 export { DEFAULT_TIMEOUT_POLICY, parseTimeoutPolicy, resolveTimeoutPolicy, TIMEOUT_POLICY_RANGES, type TimeoutPolicy } from './timeout-policy.js';
 export { BasicAuth, IOS_REALM, parseUsersFile, type BasicAuthOptions } from './basic-auth.js';
 export { formatAccessLogLine, type AccessLogEntry, type AccessLogSink } from './access-log.js';
