@@ -18,8 +18,9 @@ export interface BrowserOptions {
 }
 
 /**
- * Headless Chromium: no sandbox (CI runs as root), no QUIC, and puppeteer's own defaults,
- * which turn off background networking, component updates, sync and the first-run dialogs.
+ * Headless Chromium: no sandbox (CI runs as root), no QUIC, no component updates, and
+ * puppeteer's own defaults, which turn off background networking, sync and the first-run
+ * dialogs.
  */
 export function launchChromium(executablePath: string, o: BrowserOptions): Promise<Browser> {
   return puppeteer.launch({
@@ -27,7 +28,7 @@ export function launchChromium(executablePath: string, o: BrowserOptions): Promi
     headless: true,
     userDataDir: o.profile,
     defaultViewport: o.viewport ?? null,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-component-update'],
   });
 }
 

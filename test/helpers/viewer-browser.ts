@@ -254,14 +254,14 @@ export function describeViewerIn(b: ViewerBrowser): void {
       const serverHello = base.records.find((r) => r.sender === 'server')!;
       const suiteAt = 5 + field(handshakeTree(serverHello.bytes.subarray(5)).fields, 'cipher_suite').start;
       const changed = await runDuet({ seed: 'lesson', tamper: { sender: 'server', record: 0, offset: suiteAt, bytes: Uint8Array.of(0, 1) } });
-      await expect.poll(outcome).toEqual(outcomeLines(changed));
+      await expect.poll(outcome, { timeout: 10_000 }).toEqual(outcomeLines(changed));
       expect(outcomeLines(changed)[0]).toBe('client: no handshake completed; sent fatal alert illegal_parameter; failed: BAD_SERVER_HELLO (server chose cipher suite 0x0001, which was not offered)');
       expect(await text('#lab .tamper-note')).toBe(`Changed: the server's record 1: bytes ${suiteAt}..${suiteAt + 1} changed from 0035 to 0001 on the way`);
       await shot('lab', true);
 
       // A fresh run, then one bit of the client's encrypted Finished flipped on the wire.
       await click('#lab #lab-run');
-      await expect.poll(outcome).toEqual(outcomeLines(base));
+      await expect.poll(outcome, { timeout: 10_000 }).toEqual(outcomeLines(base));
       const finished = base.records.find((r) => r.sender === 'client' && r.index === 3)!;
       await click(`#lab .msg[data-record="${base.records.indexOf(finished) + 1}"]`);
       await (await (await bytesView('#lab', 1)).$('.byte[data-offset="0"]'))!.click();
@@ -273,7 +273,7 @@ export function describeViewerIn(b: ViewerBrowser): void {
       await click('#lab #lab-apply');
       const tamper: DuetTamper = { sender: 'client', record: 3, offset: 5, bytes: flipped };
       const broken = await runDuet({ seed: 'lesson', tamper });
-      await expect.poll(outcome).toEqual(outcomeLines(broken));
+      await expect.poll(outcome, { timeout: 10_000 }).toEqual(outcomeLines(broken));
       expect(broken.server.closed?.kind).toBe('BAD_RECORD_MAC');
       expect(broken.server.alerts).toEqual([{ direction: 'sent', level: 'fatal', name: 'bad_record_mac' }]);
       // Bytes of the wrong length are refused, and nothing runs.
