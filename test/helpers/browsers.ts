@@ -34,7 +34,8 @@ export function launchChromium(executablePath: string, o: BrowserOptions): Promi
 
 /**
  * Headless Firefox ESR over WebDriver BiDi, in a fresh profile with puppeteer's preferences
- * (no updates, telemetry, safe-browsing lists or captive-portal checks).
+ * (no updates, health reports, safe-browsing lists or remote settings), and without the
+ * captive-portal and connectivity probes Firefox otherwise sends at start.
  */
 export function launchFirefox(executablePath: string, o: BrowserOptions): Promise<Browser> {
   return puppeteer.launch({
@@ -43,6 +44,7 @@ export function launchFirefox(executablePath: string, o: BrowserOptions): Promis
     headless: true,
     userDataDir: o.profile,
     defaultViewport: o.viewport ?? null,
+    extraPrefsFirefox: { 'network.captive-portal-service.enabled': false, 'network.connectivity-service.enabled': false },
   });
 }
 
