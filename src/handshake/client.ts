@@ -17,7 +17,8 @@
  * application calls renegotiate(), never on a server's HelloRequest alone.
  */
 import type { CipherSuite } from '../ciphers/suites.js';
-import { PREMASTER_LENGTH, rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
+import { PREMASTER_LENGTH, emsaPkcs1v15Encode, modulusBytes, rsaEncryptPkcs1 } from '../pki/rsa.js';
+import { localPrivateKey } from './private-key.js';
 import type { RsaPublicKey } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
@@ -246,23 +247,39 @@ export class ClientHandshake implements HandshakeMachine {
   private onServerHelloDone(c: Certified, body: Uint8Array, certificateRequested: boolean): void {
     expectEmpty(body, 'ServerHelloDone');
     const { options } = this.host;
-    const haveIdentity = !!(options.certificateChain?.length && options.privateKey);
-    if (certificateRequested) {
-      if (haveIdentity) this.send(HandshakeType.certificate, encodeCertificate(options.certificateChain!));
-      // Section 5.6.6 / 5.4.2: without a certificate an SSL 3.0 client sends a no_certificate warning.
-      else this.host.sendWarningAlert('no_certificate');
-    }
+    const signing = certificateRequested && !!(options.certificateChain?.length && options.privateKey);
+    // Section 5.6.6 / 5.4.2: without a certificate an SSL 3.0 client sends a no_certificate warning.
+    if (certificateRequested && !signing) this.host.sendWarningAlert('no_certificate');
+    const certificate = signing ? encodeHandshake(HandshakeType.certificate, encodeCertificate(options.certificateChain!)) : undefined;
+    if (certificate) this.transcript.update(certificate);
     // Section 5.6.7.1: client_version, then 46 random bytes.
     const premaster = this.host.random(48);
     premaster[0] = SSL3_VERSION >> 8;
     premaster[1] = SSL3_VERSION & 0xff;
-    this.send(HandshakeType.client_key_exchange, rsaEncryptPkcs1(c.serverKey, premaster, this.host.random));
+    const keyExchange = encodeHandshake(HandshakeType.client_key_exchange, rsaEncryptPkcs1(c.serverKey, premaster, this.host.random));
+    this.transcript.update(keyExchange);
     const master = masterSecret(premaster, c.clientRandom, c.server.random);
     this.host.setPendingKeys(c.suite, master, c.clientRandom, c.server.random);
-    if (certificateRequested && haveIdentity) {
-      const hash = this.transcript.certificateVerify(master);
-      this.send(HandshakeType.certificate_verify, encodeCertificateVerify(rsaSignPkcs1(options.privateKey!, 'md5-sha1', hash, this.host.random)));
+    if (!certificate) {
+      this.host.sendHandshake(keyExchange);
+      return this.finishFlight(c, master);
     }
+    // Section 5.6.8: CertificateVerify signs the hash of the messages before it. The signature
+    // may be made elsewhere (private-key.ts): the flight waits for it, to leave in one piece.
+    const hash = this.transcript.certificateVerify(master);
+    const key = options.privateKey!;
+    const operations = options.privateKeyOperations ?? localPrivateKey(key, this.host.random);
+    this.state = { name: 'waiting', step: 'the RSA private-key operation' };
+    afterStep(this.host, operations.sign(emsaPkcs1v15Encode('md5-sha1', hash, modulusBytes(key))), (signature) => {
+      this.host.sendHandshake(certificate);
+      this.host.sendHandshake(keyExchange);
+      this.send(HandshakeType.certificate_verify, encodeCertificateVerify(signature));
+      this.finishFlight(c, master);
+    });
+  }
+
+  /** The end of the client's flight: ChangeCipherSpec and Finished. */
+  private finishFlight(c: Certified, master: Uint8Array): void {
     this.host.sendChangeCipherSpec();
     const clientVerifyData = this.transcript.finished(master, 'client');
     this.send(HandshakeType.finished, clientVerifyData);

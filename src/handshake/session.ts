@@ -16,6 +16,16 @@ export interface Session {
   readonly createdAt: number;
 }
 
+/**
+ * What a server handshake needs of a session cache. `get` may answer later (a cache kept in
+ * another process, shared by several): the handshake then waits for it (HandshakeHost.waitFor).
+ * A found session is checked by the handshake (suite, client certificate) before it is used.
+ */
+export interface SessionStore {
+  get(id: Uint8Array): Session | undefined | PromiseLike<Session | undefined>;
+  set(session: Session): void;
+}
+
 export interface SessionCacheOptions {
   maxEntries?: number;
   /** Seconds; RFC 6101 section 5.6.1.1 suggests an upper limit of 24 hours. */
@@ -25,7 +35,7 @@ export interface SessionCacheOptions {
 
 const key = toHex;
 
-export class SessionCache {
+export class SessionCache implements SessionStore {
   private readonly entries = new Map<string, Session>();
   private readonly maxEntries: number;
   private readonly lifetimeMs: number;
