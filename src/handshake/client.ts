@@ -198,7 +198,17 @@ export class ClientHandshake implements HandshakeMachine {
       if (offered.cipherSuite !== suite.id) throw new SslAlertError('BAD_SERVER_HELLO', 'server resumed the session with a different cipher suite');
       this.host.trace(`server resumes session ${toHex(offered.id)}`);
       this.host.setPendingKeys(suite, offered.masterSecret, clientRandom, server.random);
-      this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain: offered.peerCertificates, resumed: true } };
+      const chain = offered.peerCertificates;
+      const resume = (verdict?: PeerVerdict) => {
+        this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain, verdict, resumed: true } };
+      };
+      // The session's chain is judged again under this connection's settings (its trust anchors,
+      // name and CRLs may not be those of the connection that made the session), as node:tls
+      // checks the name again on a resumption; the server's CCS and Finished wait meanwhile.
+      const verify = options.verifyPeer;
+      if (!verify || chain.length === 0) return resume(offered.peerVerdict);
+      this.state = { name: 'waiting', step: "the verdict on the resumed session's server certificate" };
+      afterStep(this.host, verify(chain), (verdict) => resume(accepted(verdict)));
       return;
     }
     this.state = { name: 'certificate', h };
@@ -239,8 +249,7 @@ export class ClientHandshake implements HandshakeMachine {
     }
     this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
     afterStep(this.host, verify(chain), (verdict) => {
-      if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
-      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict } };
+      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict: accepted(verdict) } };
     });
   }
 
@@ -302,7 +311,7 @@ export class ClientHandshake implements HandshakeMachine {
     }
     const session: Session = k.resumed
       ? this.host.options.session!
-      : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, createdAt: this.host.now() };
+      : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, peerVerdict: k.verdict, createdAt: this.host.now() };
     this.state = { name: 'done' };
     this.host.complete({
       suite: k.suite,
@@ -317,6 +326,12 @@ export class ClientHandshake implements HandshakeMachine {
       serverVerifyData,
     });
   }
+}
+
+/** The verdict, if it lets the handshake go on (verified, or accepted unverified by the settings). */
+function accepted(verdict: PeerVerdict): PeerVerdict {
+  if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
+  return verdict;
 }
 
 /** What a state expects, for the unexpected_message of anything else. */

@@ -280,7 +280,7 @@ export class ServerHandshake implements HandshakeMachine {
     this.host.sendChangeCipherSpec();
     const serverVerifyData = this.transcript.finished(session.masterSecret, 'server');
     this.send(HandshakeType.finished, serverVerifyData);
-    this.state = { name: 'change_cipher_spec', k: { ...n, master: session.masterSecret, peerChain: session.peerCertificates, resumed: true, serverVerifyData } };
+    this.state = { name: 'change_cipher_spec', k: { ...n, master: session.masterSecret, peerChain: session.peerCertificates, verdict: session.peerVerdict, resumed: true, serverVerifyData } };
   }
 
   private sendServerHello(n: Negotiated): void {
@@ -388,6 +388,7 @@ export class ServerHandshake implements HandshakeMachine {
       masterSecret: k.master,
       cipherSuite: k.suite.id,
       peerCertificates: k.peerChain,
+      peerVerdict: k.verdict,
       createdAt: this.host.now(),
     };
     if (!k.resumed) this.host.options.sessionCache?.set(session);
