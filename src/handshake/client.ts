@@ -25,13 +25,12 @@ import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
-import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
+import { afterStep, assertNever, exchangeFinished, helloRandom, unexpected } from './state-helpers.js';
 import {
   HandshakeType,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
   decodeCertificate,
   decodeCertificateRequest,
-  decodeFinished,
   decodeServerHello,
   encodeCertificate,
   encodeCertificateVerify,
@@ -296,19 +295,9 @@ export class ClientHandshake implements HandshakeMachine {
   }
 
   private onFinished(k: Keyed, msg: HandshakeMessage): void {
-    const expected = this.transcript.finished(k.master, 'server');
-    const serverVerifyData = decodeFinished(msg.body);
-    if (!ctBytesEqual(expected, serverVerifyData)) {
-      throw new SslAlertError('BAD_FINISHED', 'server Finished does not verify (wrong keys or altered handshake)');
-    }
-    this.transcript.update(msg.raw);
-    let clientVerifyData = k.clientVerifyData;
-    if (!clientVerifyData) {
-      // A resumption: our ChangeCipherSpec and Finished follow the server's.
-      this.host.sendChangeCipherSpec();
-      clientVerifyData = this.transcript.finished(k.master, 'client');
-      this.send(HandshakeType.finished, clientVerifyData);
-    }
+    // A resumption's client Finished follows the server's; a full handshake's went first.
+    const { peerVerifyData: serverVerifyData, ourVerifyData: clientVerifyData } = exchangeFinished(
+      this.host, this.transcript, (t, b) => this.send(t, b), k.master, 'server', msg, k.clientVerifyData);
     const session: Session = k.resumed
       ? this.host.options.session!
       : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, peerVerdict: k.verdict, createdAt: this.host.now() };
