@@ -25,13 +25,12 @@ import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
-import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
+import { afterStep, assertNever, exchangeFinished, helloRandom, unexpected } from './state-helpers.js';
 import {
   HandshakeType,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
   decodeCertificate,
   decodeCertificateRequest,
-  decodeFinished,
   decodeServerHello,
   encodeCertificate,
   encodeCertificateVerify,
@@ -198,7 +197,17 @@ export class ClientHandshake implements HandshakeMachine {
       if (offered.cipherSuite !== suite.id) throw new SslAlertError('BAD_SERVER_HELLO', 'server resumed the session with a different cipher suite');
       this.host.trace(`server resumes session ${toHex(offered.id)}`);
       this.host.setPendingKeys(suite, offered.masterSecret, clientRandom, server.random);
-      this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain: offered.peerCertificates, resumed: true } };
+      const chain = offered.peerCertificates;
+      const resume = (verdict?: PeerVerdict) => {
+        this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain, verdict, resumed: true } };
+      };
+      // The session's chain is judged again under this connection's settings (its trust anchors,
+      // name and CRLs may not be those of the connection that made the session), as node:tls
+      // checks the name again on a resumption; the server's CCS and Finished wait meanwhile.
+      const verify = options.verifyPeer;
+      if (!verify || chain.length === 0) return resume(offered.peerVerdict);
+      this.state = { name: 'waiting', step: "the verdict on the resumed session's server certificate" };
+      afterStep(this.host, verify(chain), (verdict) => resume(accepted(verdict)));
       return;
     }
     this.state = { name: 'certificate', h };
@@ -239,8 +248,7 @@ export class ClientHandshake implements HandshakeMachine {
     }
     this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
     afterStep(this.host, verify(chain), (verdict) => {
-      if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
-      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict } };
+      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict: accepted(verdict) } };
     });
   }
 
@@ -287,22 +295,12 @@ export class ClientHandshake implements HandshakeMachine {
   }
 
   private onFinished(k: Keyed, msg: HandshakeMessage): void {
-    const expected = this.transcript.finished(k.master, 'server');
-    const serverVerifyData = decodeFinished(msg.body);
-    if (!ctBytesEqual(expected, serverVerifyData)) {
-      throw new SslAlertError('BAD_FINISHED', 'server Finished does not verify (wrong keys or altered handshake)');
-    }
-    this.transcript.update(msg.raw);
-    let clientVerifyData = k.clientVerifyData;
-    if (!clientVerifyData) {
-      // A resumption: our ChangeCipherSpec and Finished follow the server's.
-      this.host.sendChangeCipherSpec();
-      clientVerifyData = this.transcript.finished(k.master, 'client');
-      this.send(HandshakeType.finished, clientVerifyData);
-    }
+    // A resumption's client Finished follows the server's; a full handshake's went first.
+    const { peerVerifyData: serverVerifyData, ourVerifyData: clientVerifyData } = exchangeFinished(
+      this.host, this.transcript, (t, b) => this.send(t, b), k.master, 'server', msg, k.clientVerifyData);
     const session: Session = k.resumed
       ? this.host.options.session!
-      : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, createdAt: this.host.now() };
+      : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, peerVerdict: k.verdict, createdAt: this.host.now() };
     this.state = { name: 'done' };
     this.host.complete({
       suite: k.suite,
@@ -317,6 +315,12 @@ export class ClientHandshake implements HandshakeMachine {
       serverVerifyData,
     });
   }
+}
+
+/** The verdict, if it lets the handshake go on (verified, or accepted unverified by the settings). */
+function accepted(verdict: PeerVerdict): PeerVerdict {
+  if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
+  return verdict;
 }
 
 /** What a state expects, for the unexpected_message of anything else. */

@@ -25,14 +25,13 @@ import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
-import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
+import { afterStep, assertNever, exchangeFinished, helloRandom, unexpected } from './state-helpers.js';
 import {
   ClientCertificateType,
   HandshakeType,
   decodeCertificate,
   decodeCertificateVerify,
   decodeClientHello,
-  decodeFinished,
   decodeRsaClientKeyExchange,
   decodeV2ClientHello,
   encodeCertificate,
@@ -280,7 +279,7 @@ export class ServerHandshake implements HandshakeMachine {
     this.host.sendChangeCipherSpec();
     const serverVerifyData = this.transcript.finished(session.masterSecret, 'server');
     this.send(HandshakeType.finished, serverVerifyData);
-    this.state = { name: 'change_cipher_spec', k: { ...n, master: session.masterSecret, peerChain: session.peerCertificates, resumed: true, serverVerifyData } };
+    this.state = { name: 'change_cipher_spec', k: { ...n, master: session.masterSecret, peerChain: session.peerCertificates, verdict: session.peerVerdict, resumed: true, serverVerifyData } };
   }
 
   private sendServerHello(n: Negotiated): void {
@@ -372,22 +371,15 @@ export class ServerHandshake implements HandshakeMachine {
   }
 
   private onFinished(k: Keyed, msg: HandshakeMessage): void {
-    const expected = this.transcript.finished(k.master, 'client');
-    const got = decodeFinished(msg.body);
-    if (!ctBytesEqual(expected, got)) throw new SslAlertError('BAD_FINISHED', 'client Finished does not verify (wrong keys or altered handshake)');
-    this.transcript.update(msg.raw);
-    let serverVerifyData = k.serverVerifyData;
-    if (!serverVerifyData) {
-      // A full handshake: our ChangeCipherSpec and Finished follow the client's.
-      this.host.sendChangeCipherSpec();
-      serverVerifyData = this.transcript.finished(k.master, 'server');
-      this.send(HandshakeType.finished, serverVerifyData);
-    }
+    // A full handshake's server Finished follows the client's; a resumption's went first.
+    const { peerVerifyData: got, ourVerifyData: serverVerifyData } = exchangeFinished(
+      this.host, this.transcript, (t, b) => this.send(t, b), k.master, 'client', msg, k.serverVerifyData);
     const session: Session = {
       id: k.sessionId,
       masterSecret: k.master,
       cipherSuite: k.suite.id,
       peerCertificates: k.peerChain,
+      peerVerdict: k.verdict,
       createdAt: this.host.now(),
     };
     if (!k.resumed) this.host.options.sessionCache?.set(session);

@@ -5,6 +5,7 @@
  * first) and in lifetime, and takes its clock from the caller.
  */
 import { toHex } from '../util/bytes.js';
+import type { PeerVerdict } from './context.js';
 
 export interface Session {
   readonly id: Uint8Array;
@@ -12,6 +13,11 @@ export interface Session {
   readonly cipherSuite: number;
   /** DER certificates, leaf first, as the peer sent them (empty when it sent none). */
   readonly peerCertificates: readonly Uint8Array[];
+  /**
+   * The verdict on peerCertificates when the session was made. A resumption reports it again
+   * (there is no Certificate message to judge), as OpenSSL keeps a session's verify result.
+   */
+  readonly peerVerdict?: PeerVerdict;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
 }
