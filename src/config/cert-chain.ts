@@ -9,7 +9,7 @@ import { CommandError } from './context.js';
 import { arg, kw, type Args } from './grammar.js';
 import type { CommandNode, Question, Session } from './commands.js';
 import { certifies } from './keyring.js';
-import type { CertificateRecord, KeyRing, RunningConfig } from './model.js';
+import type { CertificateRecord, KeyRing } from './model.js';
 import { nvgenLines } from './nvgen.js';
 import type { Certificate } from '../pki/certificate.js';
 import { parseCertificate } from '../pki/x509.js';
@@ -38,16 +38,6 @@ function hexBlock(der: Uint8Array): string[] {
 function chainOf(ring: KeyRing | undefined, trustpoint: string | undefined): CertificateRecord[] {
   const records = ring?.certificates.filter((c) => c.trustpoint === trustpoint) ?? [];
   return [...records.filter((c) => c.usage !== 'ca'), ...records.filter((c) => c.usage === 'ca')];
-}
-
-/** The chain blocks of every configured trustpoint that holds certificates (render.ts writes them by hand until it walks the table). */
-export function certificateChainLines(config: RunningConfig, ring: KeyRing): string[][] {
-  return [...config.trustpoints.keys()]
-    .filter((name) => chainOf(ring, name).length)
-    .map((name) => [
-      `crypto ca certificate chain ${name}`,
-      ...chainOf(ring, name).flatMap((r) => [` certificate ${r.usage === 'ca' ? 'ca ' : ''}${serialWord(r.certificate.serialNumber)}`, ...hexBlock(r.certificate.raw).map((l) => `  ${l}`)]),
-    ]);
 }
 
 /** The SERIAL word of `certificate [ca] SERIAL`: hex, as serialWord writes it. */

@@ -4,16 +4,28 @@
  * with docs/ios-configuration.md's defaults and ranges. The cipher-suite keywords come from the one suite
  * table (src/ciphers/suites.ts), the timeout ranges from timeout-policy.ts.
  */
-import { CIPHER_SUITES } from '../ciphers/suites.js';
+import { CIPHER_SUITES, IOS_SUITES } from '../ciphers/suites.js';
 import { DEFAULT_TIMEOUT_POLICY, TIMEOUT_POLICY_RANGES } from '../http/timeout-policy.js';
 import { CommandError } from './context.js';
 import { arg, keywordSet, kw, num, type Args, type Nvgen, type NvValue } from './grammar.js';
 import { defaultHttpConfig, type HttpConfig } from './model.js';
 import { lineIf } from './nvgen.js';
-import { displaySuites } from './render.js';
 import type { CommandNode, ConfigView, Session } from './commands.js';
 
 const DEFAULTS = defaultHttpConfig();
+
+/**
+ * Cipher-suite keywords in the order IOS displays them: sorted, whatever order they were typed
+ * in (the guide shows `3des-ede-cbc-sha des-cbc-sha rc4-128-md5 rc4-128-sha` for the default,
+ * and `rc4-128-md5 rc4-128-sha` after `ip http secure-ciphersuite rc4-128-sha rc4-128-md5`),
+ * each once. undefined (not configured) is IOS's four. The status lines (show.ts) and the
+ * running-config use this one order.
+ */
+export function displaySuites(keywords: readonly string[] | undefined): string[] {
+  const words = keywords ?? IOS_SUITES.map((s) => s.iosKeyword);
+  // Plain code-unit order, not localeCompare: the listing must not depend on the locale.
+  return [...new Set(words.map((w) => w.toLowerCase()))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** A handler that sets one field of `ip http` from the line. */
 function set<K extends keyof HttpConfig>(field: K, value: (a: Args) => HttpConfig[K]): (s: Session, a: Args) => void {

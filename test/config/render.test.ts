@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loader.js';
 import { defaultConfig, type RunningConfig } from '../../src/config/model.js';
-import { displaySuites, renderConfig } from '../../src/config/render.js';
+import { renderConfig } from '../../src/config/render.js';
+import { displaySuites } from '../../src/config/show.js';
 import { parseAccessEntry } from '../../src/http/access-list.js';
 import { FakeContext } from './fake-context.js';
 

@@ -4,7 +4,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, emptyKeyRing, type KeyRing, type RunningConfig } from '../../src/config/model.js';
-import { renderConfig } from '../../src/config/render.js';
+import { renderConfig, showRunningConfig } from '../../src/config/render.js';
 import {
   displaySuites,
   formatIosTime,
@@ -14,7 +14,6 @@ import {
   showHttpClientSecureStatus,
   showHttpServerSecureStatus,
   showHttpServerStatus,
-  showRunningConfig,
   showStartupConfig,
 } from '../../src/config/show.js';
 import { privateKeyToPem } from '../../src/pki/keys.js';
