@@ -21,10 +21,10 @@ import { loadConfig } from '../../src/config/loader.js';
 import { defaultConfig, type KeyPairRecord, type KeyRing, type RunningConfig } from '../../src/config/model.js';
 import { renderConfig } from '../../src/config/render.js';
 import { verifyPassword } from '../../src/config/password.js';
-import { parseAccessEntry } from '../../src/http/access-list.js';
 import { parsePrivateKey } from '../../src/pki/keys.js';
 import { parseCertificates } from '../../src/pki/x509.js';
 import { FakeContext } from './fake-context.js';
+import { fullModel } from './full-model.js';
 
 const DIR = new URL('../fixtures/running-config/', import.meta.url);
 const UPDATE = process.env.SSL3_UPDATE_GOLDEN === '1';
@@ -105,45 +105,11 @@ const EVERY_COMMAND = [
   'access-list 1 permit 127.0.0.1',
 ];
 
-/** The model of test/config/render.test.ts: every field set directly. */
+/** render.test.ts's model with every field set directly, and the trustpoint sub-mode settings it leaves out. */
 function modelEveryField(): RunningConfig {
-  const c = defaultConfig();
-  c.hostname = 'R1';
-  c.domainName = 'example.com';
-  c.enableSecret = { type: 5, hash: HASH_A };
-  c.enablePassword = { type: 0, text: 'letmein' };
-  c.users.set('admin', { name: 'admin', privilege: 15, password: { type: 5, hash: HASH_B } });
-  c.users.set('guest', { name: 'guest', privilege: 1, password: { type: 0, text: 'guest pass' } });
-  c.users.set('ops', { name: 'ops', privilege: 0, password: { type: 0, text: 'o' } });
-  c.trustpoints.set('CA-trust-local', {
-    name: 'CA-trust-local',
-    enrollmentUrl: 'http://example.com',
-    httpProxy: { host: 'proxy.example.com', port: 8080 },
-    retryPeriod: 60,
-    retryCount: 1,
-    subjectName: 'CN=R1,O=Example',
-    crlQuery: 'ldap://example.com',
-    crlMode: 'best-effort',
-    primary: true,
-  });
-  c.trustpoints.set('TP2', { name: 'TP2', crlMode: 'optional', primary: false });
+  const c = fullModel();
+  Object.assign(c.trustpoints.get('CA-trust-local')!, { retryPeriod: 60, retryCount: 1, subjectName: 'CN=R1,O=Example' });
   c.trustpoints.set('TP3', { name: 'TP3', primary: false });
-  c.http.server = true;
-  c.http.port = 8080;
-  c.http.authentication = 'local';
-  c.http.accessClass = 20;
-  c.http.path = 'slot1:';
-  c.http.maxConnections = 10;
-  c.http.timeout = { idle: 30, life: 120, requests: 100 };
-  c.http.secureServer = true;
-  c.http.securePort = 1025;
-  c.http.secureCiphersuites = ['rc4-128-sha', 'rc4-128-md5'];
-  c.http.secureClientAuth = true;
-  c.http.secureTrustpoint = 'CA-trust-local';
-  c.http.clientSecureTrustpoint = 'TP2';
-  c.http.clientSecureCiphersuites = ['des-cbc-sha', '3des-ede-cbc-sha'];
-  c.accessLists.set(1300, [parseAccessEntry('deny any')]);
-  c.accessLists.set(20, [parseAccessEntry('permit 10.0.0.0 0.0.0.255'), parseAccessEntry('permit host 192.168.1.5'), parseAccessEntry('deny any')]);
   return c;
 }
 
