@@ -12,6 +12,9 @@
  * - a command that stops before a node that can run is "incomplete".
  * A sub-mode falls back to its parent mode for a line it cannot parse, as IOS does, so a
  * config file needs no `exit` after a trustpoint block (parseInMode).
+ *
+ * The same table writes the configuration back: a node's nvgen hook says which lines its
+ * command's setting takes (NvCommand), and nvgen.ts walks the tree to spell them.
  */
 import { parseIPv4 } from '../util/ipv4.js';
 
@@ -75,7 +78,7 @@ export interface NvCommand {
   /**
    * By the names the table gives them, as Args holds them after the line is parsed: argument
    * values, a named keyword's word, and `true` for an unnamed keyword that must be on the line
-   * (`certificate ca`). Absent or undefined: not on the line.
+   * (`certificate ca`). Absent, undefined or false: not on the line.
    */
   readonly args?: Readonly<Record<string, NvValue | undefined>>;
   /** The no form (IOS writes `no ip http server` where images differ in the default). */
