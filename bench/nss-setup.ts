@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchIdentity, HOST } from './identity.js';
-import { Daemon, findTools, freePort, makeNssDb, nssAddCert, nssImportP12, runSync, startSelfserv, tempDir, waitForPort } from '../test/interop/nss-helpers.js';
+import { Daemon, findTools, makeNssDb, nssAddCert, nssImportP12, runSync, startOnFreePort, startSelfserv, tempDir } from '../test/interop/nss-helpers.js';
 
 export const MB = 1024 * 1024;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -71,23 +71,13 @@ export interface Server {
   port: number;
 }
 
-/** `ssl3 serve` from source, listening on 127.0.0.1; retries when the port was taken meanwhile. */
-export async function startOurs(s: Setup, extra: string[]): Promise<Server> {
-  let last = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const args = ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--bind', HOST, '--key', s.keyFile, '--cert', s.certFile, ...extra];
-    const daemon = new Daemon(process.execPath, args);
-    try {
-      await daemon.waitFor(/serving HTTPS/, 60_000);
-      if (await waitForPort(port, 10_000, () => !daemon.exited)) return { daemon, port };
-    } catch {
-      // fall through: try another port
-    }
-    last = daemon.output;
-    await daemon.stop('SIGKILL');
-  }
-  throw new Error(`ssl3 serve did not start:\n${last}`);
+/** `ssl3 serve` from source, listening on 127.0.0.1. */
+export function startOurs(s: Setup, extra: string[]): Promise<Server> {
+  return startOnFreePort(
+    'ssl3 serve',
+    (port) => new Daemon(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--bind', HOST, '--key', s.keyFile, '--cert', s.certFile, ...extra]),
+    (daemon) => daemon.waitFor(/serving HTTPS/, 60_000),
+  );
 }
 
 export function startNss(s: Setup, extra: string[]): Promise<Server> {

@@ -205,17 +205,31 @@ export interface Selfserv {
   port: number;
 }
 
-/** Starts selfserv on a free port and waits until it accepts; retries when the port was taken meanwhile. */
-export async function startSelfserv(selfserv: string, args: string[]): Promise<Selfserv> {
+/**
+ * Starts a server on a free port of 127.0.0.1 and waits until it accepts connections (and,
+ * before that, until `ready` resolves, if given); retries on another port when one was taken
+ * meanwhile. `what` names it in the error when it never starts.
+ */
+export async function startOnFreePort(what: string, start: (port: number) => Daemon, ready?: (daemon: Daemon) => Promise<void>): Promise<Selfserv> {
   let last = '';
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
-    const daemon = new Daemon(selfserv, ['-p', String(port), ...args]);
-    if (await waitForPort(port, 10_000, () => !daemon.exited)) return { daemon, port };
+    const daemon = start(port);
+    try {
+      await ready?.(daemon);
+      if (await waitForPort(port, 10_000, () => !daemon.exited)) return { daemon, port };
+    } catch {
+      // fall through: try another port
+    }
     last = daemon.output;
     await daemon.stop('SIGKILL');
   }
-  throw new Error(`selfserv did not start:\n${last}`);
+  throw new Error(`${what} did not start:\n${last}`);
+}
+
+/** Starts selfserv on a free port and waits until it accepts. */
+export function startSelfserv(selfserv: string, args: string[]): Promise<Selfserv> {
+  return startOnFreePort('selfserv', (port) => new Daemon(selfserv, ['-p', String(port), ...args]));
 }
 
 // --- NSS key databases ---------------------------------------------------------------------
