@@ -45,3 +45,5 @@ export { checkJunit, checkReport, summarize, type CheckSummary } from './check/r
 export { CLIENT_CHECKS, clientContext, type ClientContext } from './check/client-suite.js';
 export { checkClients, type CheckClientsOptions, type ClientCheckRun } from './check/client-runner.js';
 export { clientCheckPki, testCa, type ClientCheckPki } from './check/client-pki.js';
+export { probeServer, weaknessesOf, type ProbeOptions, type ProbeReport } from './probe/probe.js';
+export { summarizeCertificate, type CertificateSummary } from './probe/certificate-summary.js';

@@ -56,6 +56,20 @@ export interface Target {
   connectTimeoutMs?: number;
 }
 
+/** Why nothing accepts a TCP connection at host:port ('ECONNREFUSED', 'no answer'), or undefined when something does. */
+export function reachable(target: Target): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    const done = (why?: string) => {
+      socket.destroy();
+      resolve(why);
+    };
+    socket.setTimeout(target.connectTimeoutMs ?? 5_000, () => done('no answer'));
+    socket.once('connect', () => done());
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
+}
+
 /** Runs a client conversation against host:port; a connection that fails is a failure at step -1. */
 export async function runAgainst(conversation: Conversation, target: Target, options: RunOptions = {}): Promise<ConversationResult> {
   const started = Date.now();

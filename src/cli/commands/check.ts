@@ -6,7 +6,6 @@
  * --only picks checks; the exit status is 0 only when no check failed, so a pipeline fails on
  * a finding about the target.
  */
-import * as net from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseFlags, UsageError, type CliIo, type Command } from '../command.js';
 import { parseTarget } from '../address.js';
@@ -14,6 +13,7 @@ import { chosenChecks, columns, finishRun, listChecks, seconds, tableLines } fro
 import { checkListening } from '../check-listen.js';
 import { CLIENT_CHECKS } from '../../harness/check/client-suite.js';
 import { checkServer, SERVER_CHECKS } from '../../harness/check/server-suite.js';
+import { reachable } from '../../harness/transport.js';
 
 const USAGE = `ssl3 check HOST[:PORT] [--only NAME[,NAME]...] [--json] [--junit FILE] [--timeout S] [--verbose]
 ssl3 check --listen [ADDR:]PORT (--ca-out FILE | --ca-key FILE --ca-cert FILE) [--key FILE] [--hostname NAME] [--wait S] [--only ...] [--json] [--junit FILE] [--timeout S] [--verbose]
@@ -42,20 +42,6 @@ ssl3 check --list
   --timeout S      seconds to wait for each answer (default 5)
   --verbose        print the trace of each failed conversation
 Exit status: 0 when every check passed (or did not apply), 1 when one failed.`;
-
-/** Whether anything accepts TCP connections at host:port, so an unreachable target is one line, not N failed checks. */
-function reachable(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (why?: string) => {
-      socket.destroy();
-      resolve(why);
-    };
-    socket.setTimeout(timeoutMs, () => done('no answer'));
-    socket.once('connect', () => done());
-    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
-  });
-}
 
 export const CHECK_FLAGS = {
   listen: { type: 'string' },
@@ -95,7 +81,7 @@ export const checkCommand: Command = {
     const { host, port } = parseTarget(positionals[0]);
     const timeout = seconds('--timeout', values.timeout, 5, 300);
     const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const unreachable = await reachable(host, port, timeout * 1000);
+    const unreachable = await reachable({ host, port, connectTimeoutMs: timeout * 1000 });
     if (unreachable) throw new UsageError(`cannot connect to ${target}: ${unreachable}`, 1);
     if (!values.json) io.stdout(`ssl3 check ${target}: ${checks.length} checks of an SSL 3.0 server\n`);
     const widths = columns(checks);

@@ -11,6 +11,7 @@ import { connectCommand } from './connect.js';
 import { enrollCommand } from './enroll.js';
 import { explainCommand } from './explain.js';
 import { checkCommand } from './check.js';
+import { probeCommand } from './probe.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -24,4 +25,5 @@ export const COMMANDS: readonly Command[] = [
   enrollCommand,
   explainCommand,
   checkCommand,
+  probeCommand,
 ];
