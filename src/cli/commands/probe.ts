@@ -105,19 +105,14 @@ async function fleet(targets: { host: string; port: number }[], concurrency: num
   return failed ? 1 : 0;
 }
 
+const PROBE_FLAGS = { json: { type: 'boolean' }, targets: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' } } as const;
+
 export const probeCommand: Command = {
   name: 'probe',
   summary: 'what an SSL 3.0 server speaks: versions, suites and their order, certificate, resumption, weaknesses (or a fleet of them)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseFlags(() =>
-      parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: { json: { type: 'boolean' }, targets: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' } },
-      }),
-    );
+    const { values, positionals } = parseFlags(() => parseArgs({ args: argv, allowPositionals: true, strict: true, options: PROBE_FLAGS }));
     const timeout = seconds('--timeout', values.timeout, 5, 300);
     if (values.targets !== undefined) {
       if (positionals.length) throw new UsageError('give either HOST[:PORT] or --targets FILE, not both');
