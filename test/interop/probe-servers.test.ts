@@ -2,9 +2,9 @@
  * `ssl3 probe` against real servers, compared with the scanners testers use today: our server
  * with two different suite lists and orders (the probe must list exactly the configured
  * suites, in the configured order, as the server's preference), NSS selfserv and the JSSE
- * server (their own orders), each also scanned by nmap's ssl-enum-ciphers and testssl, which
- * must agree with the probe on the protocols, the suites and (nmap) their order and whose
- * preference decides. Then a fleet: our servers on 127.0.0.2, .3 and .4 and a dead address,
+ * server (their own orders), each also scanned by nmap's ssl-enum-ciphers (all four) and testssl
+ * (all but ours-b), which must agree with the probe on the protocols, the suites and (nmap)
+ * their order and whose preference decides. Then a fleet: our servers on 127.0.0.2, .3 and .4 and a dead address,
  * probed with --targets and --concurrency, one JSON line each.
  */
 import { once } from 'node:events';
@@ -78,13 +78,13 @@ describe('ssl3 probe against our server, selfserv and JSSE, beside nmap and test
 
   beforeAll(async () => {
     for (const t of targets) reports.set(t.name, await probe(t.port));
-    // The scanners are slow (testssl most): every target at once.
-    await Promise.all(
-      targets.map(async (t) => {
-        if (nmap) nmaps.set(t.name, await nmapSslEnum(nmap, '127.0.0.1', t.port));
-        if (testssl) testssls.set(t.name, await testsslScan(testssl, '127.0.0.1', t.port));
-      }),
-    );
+    // One scan at a time: testssl makes hundreds of connections per target, and the machine is shared
+    // (a live tshark capture in another test file drops packets under that load). testssl skips
+    // ours-b, whose suites ours-a's scan already covers in kind: what testssl checks is the set.
+    for (const t of targets) {
+      if (nmap) nmaps.set(t.name, await nmapSslEnum(nmap, '127.0.0.1', t.port));
+      if (testssl && t.name !== 'ours-b') testssls.set(t.name, await testsslScan(testssl, '127.0.0.1', t.port));
+    }
   }, 400_000);
 
   it('lists exactly the suites our server was configured with, in that order, as its preference', () => {
@@ -128,7 +128,7 @@ describe('ssl3 probe against our server, selfserv and JSSE, beside nmap and test
   });
 
   it.skipIf(!testssl)('agrees with testssl: SSL 3.0 offered, no TLS, the same SSLv3 suites', () => {
-    for (const t of targets) {
+    for (const t of targets.filter((x) => testssls.has(x.name))) {
       const r = reports.get(t.name)!;
       const scan = testssls.get(t.name)!;
       expect(scan.protocols.SSLv3, t.name).toBe('offered');
