@@ -1,7 +1,10 @@
 /**
- * Timing helpers for the benchmark: run a function repeatedly for a fixed wall-clock budget
- * and report work per second. Ours and native run alternately, several rounds each, and the
- * best round counts, so a burst of load on the (two-core) machine hurts both sides alike.
+ * Timing helpers for the benchmark: run a function repeatedly for a fixed budget and report
+ * work per second. Ours and native run alternately, several rounds each, and the best round
+ * counts. The primitive rows are single-threaded work on this thread, so their budget and
+ * their rate are in CPU time (the process's user + system time), not wall time: on a machine
+ * shared with other work, a burst of load stretches wall time but not the CPU time a
+ * computation needs, so ours and native stay comparable even when they ran at different moments.
  */
 import { readFileSync } from 'node:fs';
 
@@ -12,22 +15,32 @@ export interface Row {
   native: number;
   /** ours / native: higher is better for every unit used here (all are rates). */
   ratio: number;
+  /** What `native` is: node:crypto (OpenSSL), node:tls, node:https or NSS (run.ts fills it in per group). */
+  against?: string;
+  /** Where measured: native's CPU seconds over ours for the same work (higher is better). */
+  cpuRatio?: number;
 }
 
-/** Work units per second of `fn` (each call does `units` units), best of `rounds`. */
+/** CPU seconds this process has used. */
+export function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** Work units per CPU second of `fn` (each call does `units` units), best of `rounds`. */
 export function rate(fn: () => void, units: number, budgetMs = 250, rounds = 3): number {
   fn(); // warm-up: JIT and lazy tables
   let best = 0;
   for (let r = 0; r < rounds; r++) {
     let calls = 0;
-    const start = performance.now();
+    const start = cpuSeconds();
     let elapsed = 0;
     do {
       fn();
       calls++;
-      elapsed = performance.now() - start;
-    } while (elapsed < budgetMs);
-    best = Math.max(best, (calls * units) / (elapsed / 1000));
+      elapsed = cpuSeconds() - start;
+    } while (elapsed * 1000 < budgetMs);
+    best = Math.max(best, (calls * units) / elapsed);
   }
   return best;
 }
@@ -43,22 +56,26 @@ export function compare(name: string, unit: string, ours: () => void, native: ()
   return { name, unit, ours: o, native: n, ratio: o / n };
 }
 
-/** For slow one-shot operations (key generation): mean rate over `count` runs. */
+/** For slow one-shot operations (key generation): mean rate over `count` runs, per CPU second. */
 export function meanRate(fn: () => void, count: number): number {
-  const start = performance.now();
+  const start = cpuSeconds();
   for (let i = 0; i < count; i++) fn();
-  return count / ((performance.now() - start) / 1000);
+  return count / (cpuSeconds() - start);
+}
+
+/** A /proc stat line's parent pid and CPU seconds (user + system, in ticks of 1/100 s). */
+export function parseProcStat(stat: string): { ppid: number; cpu: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3, state
+  return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / 100 }; // fields 4, 14, 15
 }
 
 /**
- * CPU seconds (user + system) the calling thread has used, from Linux's /proc/thread-self/stat
- * (in ticks of 1/100 s); NaN where that does not exist. Node 20 has no per-thread CPU clock.
+ * CPU seconds (user + system) the calling thread has used, from Linux's /proc/thread-self/stat;
+ * NaN where that does not exist. Node 20 has no per-thread CPU clock.
  */
 export function threadCpuSeconds(): number {
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3, state
-    return (Number(fields[11]) + Number(fields[12])) / 100; // fields 14 and 15: utime, stime
+    return parseProcStat(readFileSync('/proc/thread-self/stat', 'utf8')).cpu;
   } catch {
     return NaN;
   }

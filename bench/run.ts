@@ -6,12 +6,16 @@
  * loopback, each server in a worker thread (engine.ts): handshakes per second and one
  * connection's throughput per suite; http.ts adds HTTPS requests per second (keep-alive on
  * one connection, and a new connection per request) over our HTTPS server and client.
+ * The nss-* rows (nss.ts) put `ssl3 serve` and our client beside NSS selfserv and tstclnt,
+ * under NSS's strsclnt and tstclnt: the yardstick of issue 14. Each row names what its
+ * `native` figure is (openssl, node:tls, node:https, NSS).
  *
  *   npm run bench                   table on stdout
- *   npm run bench -- --json F       also write [{ name, unit, ours, native, ratio }] to F
+ *   npm run bench -- --json F       also write [{ name, unit, ours, native, ratio, against }] to F
  *   npm run bench -- --only rsa     rows whose name contains a word (repeatable)
  */
 import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, privateEncrypt, publicEncrypt, constants, createPrivateKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -31,6 +35,7 @@ import { bigIntToBytes, bytesToBigInt } from '../src/util/bytes.js';
 import { handshakeFullRows, handshakeResumedRows } from './handshake.js';
 import { BULK_NAMES, bulkRows } from './bulk.js';
 import { HTTP_NAMES, httpRows } from './http.js';
+import { NSS_NAMES, nssRows } from './nss.js';
 
 const RECORD = 16 * 1024;
 const MB = 1024 * 1024;
@@ -73,7 +78,24 @@ function cipherRows(): Row[] {
 
   rows.push(compare('md5', 'MB/s', () => md5(data), () => createHash('md5').update(data).digest(), mb));
   rows.push(compare('sha1', 'MB/s', () => sha1(data), () => createHash('sha1').update(data).digest(), mb));
+  const ours = rows.at(-1)!.ours;
+  const software = opensslSoftwareSha1();
+  rows.push({ name: 'sha1-no-sha-ext', unit: 'MB/s', ours, native: software, ratio: ours / software });
   return rows;
+}
+
+/**
+ * OpenSSL's SHA-1 with the CPU's SHA extensions (SHA-NI) masked off through OPENSSL_ia32cap
+ * (CPUID leaf 7 EBX bit 29), measured in a child process: the software SHA-1, which is what
+ * JavaScript, with no access to those instructions, can be held to. The `sha1` row is against
+ * whatever OpenSSL uses on this CPU (its SHA-1 instructions where it has them).
+ */
+function opensslSoftwareSha1(): number {
+  const measure = JSON.stringify(new URL('./measure.ts', import.meta.url).href);
+  const script = `import { createHash } from 'node:crypto'; import { rate } from ${measure};
+const data = new Uint8Array(${RECORD}); console.log(rate(() => createHash('sha1').update(data).digest(), ${mb}));`;
+  const env = { ...process.env, OPENSSL_ia32cap: ':~0x20000000' };
+  return Number(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8' }).trim());
 }
 
 const NATIVE_CIPHER: Record<string, string> = {
@@ -158,18 +180,23 @@ function rsaRows(): Row[] {
   return rows;
 }
 
-/** `run` gets the row filter so a group of slow rows can skip the ones not asked for. */
-const GROUPS: { names: string[]; run: (want: (name: string) => boolean) => Row[] | Promise<Row[]> }[] = [
-  { names: ['rc4', 'des-cbc', '3des-cbc', 'aes-128-cbc', 'md5', 'sha1'], run: cipherRows },
+/**
+ * `run` gets the row filter so a group of slow rows can skip the ones not asked for;
+ * `against` names what the group's `native` figure is.
+ */
+const GROUPS: { names: string[]; against: string; run: (want: (name: string) => boolean) => Row[] | Promise<Row[]> }[] = [
+  { names: ['rc4', 'des-cbc', '3des-cbc', 'aes-128-cbc', 'md5', 'sha1', 'sha1-no-sha-ext'], against: 'openssl', run: cipherRows },
   {
     names: ['rc4-128-md5', 'rc4-128-sha', '3des-ede-cbc-sha', 'des-cbc-sha', 'aes-128-cbc-sha', 'aes-256-cbc-sha'],
+    against: 'openssl',
     run: () => ['rc4-128-md5', 'rc4-128-sha', '3des-ede-cbc-sha', 'des-cbc-sha', 'aes-128-cbc-sha', 'aes-256-cbc-sha'].map((n) => suiteRow(suiteByName(n))),
   },
-  { names: ['rsa1024-private', 'rsa1024-public', 'rsa2048-private', 'rsa2048-public', 'rsa2048-keygen'], run: rsaRows },
-  { names: ['hs-full'], run: handshakeFullRows },
-  { names: ['hs-resumed'], run: handshakeResumedRows },
-  { names: BULK_NAMES, run: bulkRows },
-  { names: HTTP_NAMES, run: httpRows },
+  { names: ['rsa1024-private', 'rsa1024-public', 'rsa2048-private', 'rsa2048-public', 'rsa2048-keygen'], against: 'openssl', run: rsaRows },
+  { names: ['hs-full'], against: 'node:tls', run: handshakeFullRows },
+  { names: ['hs-resumed'], against: 'node:tls', run: handshakeResumedRows },
+  { names: BULK_NAMES, against: 'node:tls', run: bulkRows },
+  { names: HTTP_NAMES, against: 'node:https', run: httpRows },
+  { names: NSS_NAMES, against: 'NSS', run: nssRows },
 ];
 
 function fmt(n: number): string {
@@ -183,13 +210,14 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   // Text only (the JSON stays an array of rows): a busy machine explains low figures.
   console.log(`load ${loadavg()[0].toFixed(2)} (1-min average), ${availableParallelism()} cores`);
-  console.log(`${'name'.padEnd(22)} ${'unit'.padEnd(7)} ${'ours'.padStart(10)} ${'native'.padStart(10)} ${'ratio'.padStart(7)}`);
+  console.log(`${'name'.padEnd(24)} ${'unit'.padEnd(7)} ${'ours'.padStart(10)} ${'native'.padStart(10)} ${'ratio'.padStart(7)}  against`);
   for (const g of GROUPS) {
     if (!g.names.some(want)) continue;
     for (const r of await g.run(want)) {
       if (!want(r.name)) continue;
+      r.against ??= g.against;
       rows.push(r);
-      console.log(`${r.name.padEnd(22)} ${r.unit.padEnd(7)} ${fmt(r.ours).padStart(10)} ${fmt(r.native).padStart(10)} ${r.ratio.toFixed(2).padStart(7)}`);
+      console.log(`${r.name.padEnd(24)} ${r.unit.padEnd(7)} ${fmt(r.ours).padStart(10)} ${fmt(r.native).padStart(10)} ${r.ratio.toFixed(2).padStart(7)}  ${r.against}${r.cpuRatio === undefined ? '' : ` (by CPU ${r.cpuRatio.toFixed(2)})`}`);
     }
   }
   if (values.json) {

@@ -5,10 +5,10 @@
  * compression function, initial state, byte order and digest length, which a HashSpec
  * supplies; every instance of either is an MdHash.
  *
- * The API is a drop-in for the part of @noble/hashes' `md5`/`sha1` this project uses:
- * `fn(data)` one-shot, `fn.create()`, `fn.outputLen`, `fn.blockLen`, and instances with
- * update(data): this, digest() and clone(). As in noble, an instance is finished by
- * digest(): a second digest() or a later update() throws.
+ * The API is a drop-in for @noble/hashes' `md5`/`sha1`: `fn(data)` one-shot, `fn.create()`,
+ * `fn.outputLen`, `fn.blockLen`, and instances with update(data): this, digest() and clone(),
+ * plus what noble's HMAC and PBKDF2 use (digestInto, destroy, _cloneInto). As in noble, an
+ * instance is finished by digest(): a second digest() or a later update() throws.
  *
  * Whole blocks are compressed straight from the caller's bytes (through a DataView, which
  * reads any offset and either byte order, so no alignment copy is needed); only the partial
@@ -95,7 +95,7 @@ export class MdHash {
   }
 
   /** The digest; finishes this instance (further update() or digest() calls throw). */
-  digest(): Uint8Array {
+  digest(): Uint8Array<ArrayBuffer> {
     if (this.finished) throw new Error('digest() was already called');
     this.finished = true;
     const { buffer: buf, state } = this;
@@ -128,13 +128,35 @@ export class MdHash {
 
   /** An independent copy of the running state: the state words and the buffered partial block. */
   clone(): MdHash {
-    const c = new MdHash(this.spec);
+    return this._cloneInto();
+  }
+
+  // The rest of @noble/hashes' Hash interface, so that its HMAC and PBKDF2 take these hashes
+  // (pki's PBES2 with hmacWithSHA1) and the project has one MD5 and one SHA-1.
+  readonly canXOF = false;
+
+  /** Copies this running state into `to` (a hash of the same algorithm), or into a new one. */
+  _cloneInto(to?: MdHash): MdHash {
+    const c = to ?? new MdHash(this.spec);
     c.state.set(this.state);
-    if (this.pos > 0) c.buffer.set(this.buffer);
+    c.buffer.set(this.buffer);
     c.pos = this.pos;
     c.length = this.length;
     c.finished = this.finished;
     return c;
+  }
+
+  /** digest(), written into `out` (at least outputLen bytes). */
+  digestInto(out: Uint8Array): void {
+    if (out.length < this.outputLen) throw new RangeError(`digestInto needs ${this.outputLen} bytes, got ${out.length}`);
+    out.set(this.digest());
+  }
+
+  /** Finishes the instance and wipes its state (it may have hashed a key). */
+  destroy(): void {
+    this.finished = true;
+    this.state.fill(0);
+    this.buffer.fill(0);
   }
 }
 
@@ -154,13 +176,14 @@ function putWord(b: Uint8Array, at: number, w: number, littleEndian: boolean): v
 
 /** The noble-style hash function object: `fn(data)`, `fn.create()`, `fn.outputLen`, `fn.blockLen`. */
 export interface HashFunction {
-  (data: Uint8Array): Uint8Array;
+  (data: Uint8Array): Uint8Array<ArrayBuffer>;
   create(): MdHash;
   readonly outputLen: number;
   readonly blockLen: number;
+  readonly canXOF: false;
 }
 
 export function hashFunction(spec: HashSpec): HashFunction {
-  const fn = (data: Uint8Array): Uint8Array => new MdHash(spec).update(data).digest();
-  return Object.freeze(Object.assign(fn, { create: () => new MdHash(spec), outputLen: spec.outputLen, blockLen: BLOCK_LEN }));
+  const fn = (data: Uint8Array): Uint8Array<ArrayBuffer> => new MdHash(spec).update(data).digest();
+  return Object.freeze(Object.assign(fn, { create: () => new MdHash(spec), outputLen: spec.outputLen, blockLen: BLOCK_LEN, canXOF: false as const }));
 }

@@ -9,8 +9,10 @@
  * against ~500 MB/s for node:crypto (OpenSSL), which capped the record layer (an
  * rc4-128-md5 record at ~47 MB/s). This one is the same algorithm fully unrolled on local
  * 32-bit variables, with the constants inline and all blocks of an update compressed in
- * one call: ~450-470 MB/s on the same machine, 8x noble and ~0.9x native (bench/run.ts,
- * row "md5").
+ * one call: ~490-500 MB/s of CPU time on the same machine, 8x noble and ~0.86-0.9x
+ * OpenSSL's assembly (bench/run.ts, row "md5"), whose MD5 is scalar too: one step's add,
+ * rotate, add chain bounds both. Rewrites measured no faster (within 1%: message words
+ * loaded where used instead of up front, no saved copies of the working variables).
  *
  * The steps below are RFC 1321 section 3.4 with each step written as
  *   a = b + ((a + X[k] + T[i] + F(b, c, d)) <<< s)

@@ -12,8 +12,13 @@
  * algorithm fully unrolled on local 32-bit variables: the 16-word message schedule lives
  * in sixteen locals updated in place (W[t] overwrites W[t - 16]), the five working
  * variables rotate roles instead of being shifted, and all blocks of an update are
- * compressed in one call: ~600 MB/s on the same machine, ~3.8x noble and ~0.5x native
- * (bench/run.ts, row "sha1").
+ * compressed in one call: ~640 MB/s of CPU time on the same machine, ~3.8x noble. Native
+ * there is OpenSSL on the CPU's SHA extensions (SHA-NI), ~1300 MB/s, which JavaScript cannot
+ * reach (bench row "sha1", ~0.5x); against OpenSSL's software SHA-1 (SSSE3/AVX2 message
+ * schedule, ~770 MB/s, row "sha1-no-sha-ext") this runs at ~0.84x. Rewrites measured no
+ * faster (within 1%: the message schedule in a 16-word ring array, the sums reordered to
+ * shorten the chain through `a`, Maj as (b & c) + (d & (b ^ c)), no saved copies of the
+ * working variables): TurboFan already emits rotates, 32-bit adds and byte-swapping loads.
  *
  * Each step is FIPS 180-4 6.1.2 step 3,
  *   T = ROTL5(a) + f_t(b, c, d) + e + K_t + W_t;  e = d;  d = c;  c = ROTL30(b);  b = a;  a = T

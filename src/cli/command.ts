@@ -1,6 +1,6 @@
 /**
  * The shape of an `ssl3` subcommand, and the one error type that turns into a single clear
- * line on stderr (DEVELOPERS.md: bad input from a user gets one line naming what is wrong).
+ * line on stderr (bad input from a user gets one line naming what is wrong).
  */
 
 export interface CliIo {

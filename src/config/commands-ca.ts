@@ -1,6 +1,6 @@
 /**
  * `crypto ca authenticate NAME` and `crypto ca enrollment NAME` (also `crypto ca enroll`,
- * IOS's later spelling): the feature guide's steps 12 and 13 (../shared/CONFIG.md), with
+ * IOS's later spelling): the feature guide's steps 12 and 13 (docs/ios-configuration.md), with
  * IOS's questions asked one line at a time through Session.ask, so a person or a script on
  * standard input answers them alike. The work behind the answers is in enrollment.ts.
  */

@@ -1,7 +1,7 @@
 /**
  * `copy https://HOST[:PORT]/PATH flash:NAME`: the console's use of the HTTPS client, which the
  * feature guide configures with `ip http client secure-trustpoint` and `ip http client
- * secure-ciphersuite` (../shared/CONFIG.md): the server's certificate must chain to that
+ * secure-ciphersuite` (docs/ios-configuration.md): the server's certificate must chain to that
  * trustpoint's CA (the primary trustpoint when none is named) and pass its CRL check, the
  * trustpoint's certificate is presented when the server asks for one, and only the configured
  * suites are offered. The file lands in the data directory's flash/ folder, with IOS's

@@ -1,6 +1,6 @@
 /**
  * The `crypto` commands of the feature guide's "Declaring a Certificate Authority Trustpoint"
- * (steps 5-13, ../shared/CONFIG.md): RSA key generation, trustpoints and their sub-mode
+ * (steps 5-13, docs/ios-configuration.md): RSA key generation, trustpoints and their sub-mode
  * (`enrollment url`, `enrollment http-proxy`, `enrollment retry`, `subject-name`, `crl`,
  * `primary`), and the SCEP commands, whose dialogues are in commands-ca.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Global configuration commands outside `ip http` and `crypto` (../shared/CONFIG.md): the
+ * Global configuration commands outside `ip http` and `crypto` (docs/ios-configuration.md): the
  * names that make the FQDN of keys and certificates (`hostname`, `ip domain-name`, guide
  * steps 3-4), the passwords `ip http authentication` checks (`enable secret|password`,
  * `username`), and the standard access lists `ip http access-class` applies.

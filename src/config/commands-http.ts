@@ -1,7 +1,7 @@
 /**
  * The `ip http ...` commands of the feature guide ("Configuring the HTTPS Server with SSL 3.0",
  * "Providing Additional Security and Efficiency", "Configuring the HTTPS Client with SSL 3.0")
- * with CONFIG.md's defaults and ranges. The cipher-suite keywords come from the one suite
+ * with docs/ios-configuration.md's defaults and ranges. The cipher-suite keywords come from the one suite
  * table (src/ciphers/suites.ts), the timeout ranges from timeout-policy.ts.
  */
 import { CIPHER_SUITES } from '../ciphers/suites.js';

@@ -1,5 +1,5 @@
 /**
- * THE table of IOS commands (../shared/CONFIG.md; the feature guide's "How to Configure" steps
+ * THE table of IOS commands (docs/ios-configuration.md; the feature guide's "How to Configure" steps
  * and "Configuration Examples" transcripts): every mode's command tree, assembled from the
  * areas in commands-global.ts, commands-http.ts and commands-crypto.ts. The loader, the
  * console, `?` help and Tab completion all read this one table through grammar.ts.

@@ -1,5 +1,5 @@
 /**
- * The IOS console (../shared/CONFIG.md): exec mode (`Router>`), privileged mode (`Router#`),
+ * The IOS console (docs/ios-configuration.md): exec mode (`Router>`), privileged mode (`Router#`),
  * global configuration (`Router(config)#`) and trustpoint mode (`Router(ca-trustpoint)#`),
  * with the error forms, `?` help and texts of the feature guide's example sessions
  * ("Configuration Examples"). Line editing and echo belong to the caller (src/cli); this

@@ -1,5 +1,5 @@
 /**
- * What the running configuration means for the servers (../shared/CONFIG.md, the feature
+ * What the running configuration means for the servers (docs/ios-configuration.md, the feature
  * guide's "Configuring the HTTPS Server" and "Providing Additional Security and Efficiency"):
  * the suites, the access list, the authentication and the client-certificate settings the
  * HTTP and HTTPS servers get. Pure functions of the config and the key ring, so runtime.ts

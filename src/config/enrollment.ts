@@ -1,6 +1,6 @@
 /**
  * What `crypto ca authenticate` and `crypto ca enrollment` do once their questions are
- * answered (the feature guide's steps 12 and 13, ../shared/CONFIG.md): fetch the CA's
+ * answered (the feature guide's steps 12 and 13, docs/ios-configuration.md): fetch the CA's
  * certificate over SCEP (RFC 8894 section 4.2), and request a certificate for each RSA key
  * pair (section 4.3), printing IOS's progress lines while the CA answers.
  *

@@ -1,6 +1,6 @@
 /**
  * An IOS-style command tree engine: the one table (commands.ts) serves the config-file loader,
- * the console, `?` help and Tab completion (../shared/CONFIG.md: "unique-prefix abbreviation,
+ * the console, `?` help and Tab completion (docs/ios-configuration.md: "unique-prefix abbreviation,
  * `?` help, `no` forms, `do`", and the error forms of the feature guide's transcripts).
  *
  * IOS's matching rules, reproduced here:
@@ -13,7 +13,7 @@
  * A sub-mode falls back to its parent mode for a line it cannot parse, as IOS does, so a
  * config file needs no `exit` after a trustpoint block (parseInMode).
  */
-import { parseIPv4 } from '../http/access-list.js';
+import { parseIPv4 } from '../util/ipv4.js';
 
 export type Handler<E> = (env: E, args: Args) => void | Promise<void>;
 

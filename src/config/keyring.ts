@@ -1,6 +1,6 @@
 /**
  * The device's RSA key pairs and its self-signed certificates, made the way IOS makes them
- * (../shared/CONFIG.md; the feature guide, reference/ios-https-ssl3-feature-guide.txt):
+ * (docs/ios-configuration.md; the Cisco feature guide "HTTPS - HTTP Server and Client with SSL 3.0"):
  * `crypto key generate rsa [usage-keys] [modulus N]` makes one general-purpose pair or a
  * signature pair and an encryption pair, all named after the FQDN; without a CA trustpoint
  * "the server will certify itself and generate the needed RSA key pair", under the trustpoint

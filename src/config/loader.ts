@@ -1,6 +1,6 @@
 /**
  * Loads a config file (a startup-config, or what `show running-config` printed) the way IOS
- * copies a file into the running configuration (../shared/CONFIG.md): every line is a
+ * copies a file into the running configuration (docs/ios-configuration.md): every line is a
  * global-configuration command, read with the same table as the console (commands.ts), and
  * sub-mode lines follow their `crypto ca trustpoint` line (their indentation is optional).
  * Every bad line is reported, with IOS's caret, so a user can fix them all at once.

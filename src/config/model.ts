@@ -1,6 +1,6 @@
 /**
  * The running configuration of the IOS "HTTPS - HTTP Server and Client with SSL 3.0" feature
- * (../shared/CONFIG.md, the Cisco feature guide): what the IOS commands set, as data. The
+ * (docs/ios-configuration.md, the Cisco feature guide): what the IOS commands set, as data. The
  * grammar (commands.ts) changes it, render.ts writes it back as `show running-config` text,
  * show.ts formats the status blocks, and runtime.ts makes the running servers match it.
  *

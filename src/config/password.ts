@@ -1,5 +1,5 @@
 /**
- * IOS password types (../shared/CONFIG.md: `enable secret`, `enable password`, `username NAME
+ * IOS password types (docs/ios-configuration.md: `enable secret`, `enable password`, `username NAME
  * {password|secret} X`): type 0 is clear text, type 5 is MD5-crypt, the `$1$salt$hash` scheme
  * Poul-Henning Kamp wrote for FreeBSD (src/lib/libcrypt/crypt-md5.c, 1994), which Cisco IOS
  * took unchanged for `enable secret` and which `openssl passwd -1` also computes. Type 7

@@ -1,6 +1,6 @@
 /**
  * The running configuration as IOS writes it (`show running-config`, and the startup-config
- * that `copy running-config startup-config` saves): ../shared/CONFIG.md's commands, in the
+ * that `copy running-config startup-config` saves): docs/ios-configuration.md's commands, in the
  * forms the feature guide gives them, with IOS's conventions: only what differs from the
  * defaults, except the lines IOS always writes (`hostname`, and the two server on/off lines,
  * `[no] ip http server` and `[no] ip http secure-server`, because their defaults differ

@@ -1,6 +1,6 @@
 /**
  * The live device: a ConfigContext (context.ts) whose configuration runs. apply() makes the
- * HTTP and HTTPS servers match the running configuration (../shared/CONFIG.md; the feature
+ * HTTP and HTTPS servers match the running configuration (docs/ios-configuration.md; the feature
  * guide's "Configuring the HTTPS Server with SSL 3.0" and "Providing Additional Security and
  * Efficiency"), the way IOS applies each `ip http ...` command as it is entered:
  *

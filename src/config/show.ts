@@ -1,8 +1,8 @@
 /**
- * The IOS `show` commands of the feature (../shared/CONFIG.md): `show ip http server status`,
+ * The IOS `show` commands of the feature (docs/ios-configuration.md): `show ip http server status`,
  * `show ip http server secure status`, `show ip http client secure status` with exactly the
  * labels and order of the feature guide's "Configuration Examples" (our defaults are
- * CONFIG.md's, 180/180/1, where the guide's example shows an older image's 600 s time-outs),
+ * docs/ios-configuration.md's, 180/180/1, where the guide's example shows an older image's 600 s time-outs),
  * `show running-config` / `show startup-config`, and the IOS layouts of
  * `show crypto key mypubkey rsa`, `show crypto ca certificates` and `show crypto ca crls`.
  *

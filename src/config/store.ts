@@ -1,7 +1,7 @@
 /**
  * The data directory: IOS's NVRAM. `copy running-config startup-config` (also `write memory`)
  * writes the configuration text and, beside it, the RSA keys and certificates; the feature
- * guide (reference/ios-https-ssl3-feature-guide.txt, step 14; ../shared/CONFIG.md) warns that
+ * guide (its trustpoint step 14; docs/ios-configuration.md) warns that
  * without it "the certificates would be lost at router reload". This file is that save and
  * the load at start.
  *

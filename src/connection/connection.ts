@@ -1,6 +1,6 @@
 /**
- * The sans-I/O SSL 3.0 connection: bytes in, events and bytes out (DESIGN.md, "Sans-I/O
- * core"). It owns the record layer of both directions (RFC 6101 section 5.2), the
+ * The sans-I/O SSL 3.0 connection: bytes in, events and bytes out (docs/architecture.md,
+ * "Principles": "Sans-I/O"). It owns the record layer of both directions (RFC 6101 section 5.2), the
  * ChangeCipherSpec switch (5.3), alerts (5.4), application data (5.5) and closure, and runs
  * a client or server handshake state machine over them. It never touches a socket, a timer
  * or a clock it was not given: the socket binding, tests, the tracer and the misbehaving-peer

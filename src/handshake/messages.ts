@@ -44,13 +44,13 @@ export function renegotiationInfo(renegotiatedConnection: Uint8Array): Extension
 
 /**
  * The `renegotiated_connection` of a hello's renegotiation_info extension: undefined when the
- * extension is absent; a malformed or repeated one is a handshake_failure (RFC 5746 3.4, 3.6).
+ * extension is absent; a malformed one is a handshake_failure (RFC 5746 3.4, 3.6). (A repeated
+ * one never gets here: readExtensions refuses any repeated extension.)
  */
 export function findRenegotiationInfo(extensions: readonly Extension[]): Uint8Array | undefined {
-  const found = extensions.filter((e) => e.type === RENEGOTIATION_INFO_EXTENSION);
-  if (found.length === 0) return undefined;
-  const data = found[0].data;
-  if (found.length > 1 || data.length === 0 || data[0] !== data.length - 1) {
+  const data = extensions.find((e) => e.type === RENEGOTIATION_INFO_EXTENSION)?.data;
+  if (data === undefined) return undefined;
+  if (data.length === 0 || data[0] !== data.length - 1) {
     throw new SslAlertError('BAD_RENEGOTIATION_INFO', 'malformed renegotiation_info extension');
   }
   return data.subarray(1);
@@ -97,14 +97,24 @@ export function encodeHandshake(type: number, body: Uint8Array): Uint8Array {
   return new Writer().u8(type).vectorBytes(3, body).finish();
 }
 
-function readExtensions(r: Reader): Extension[] {
+/**
+ * A hello's extension block. An extension type listed twice is refused, as Go's crypto/tls
+ * refuses it (RFC 5246 7.4.1.4: "There MUST NOT be more than one extension of the same
+ * type"): which of the two would count is anyone's guess, and a peer and a middlebox may
+ * guess differently. It is a decode error even in a ClientHello, whose extra data is
+ * otherwise ignored when it does not parse: this one parses, and says two things.
+ */
+function readExtensions(r: Reader, hello: string): Extension[] {
   if (r.done) return [];
-  const block = r.sub(2, 'extensions');
+  const block = r.sub(2, `${hello}.extensions`);
   r.expectEnd();
   const out: Extension[] = [];
+  const seen = new Set<number>();
   while (!block.done) {
-    const type = block.u16();
-    out.push({ type, data: block.vector(2, 0, 0xffff, 'extension') });
+    const type = block.u16('extension_type');
+    out.push({ type, data: block.vector(2, 0, 0xffff, 'extension_data') });
+    if (seen.has(type)) throw new SslAlertError('DECODE_ERROR', `${hello}: extension 0x${type.toString(16).padStart(4, '0')} appears twice`);
+    seen.add(type);
   }
   return out;
 }
@@ -128,19 +138,19 @@ export function encodeClientHello(m: ClientHello): Uint8Array {
 
 export function decodeClientHello(body: Uint8Array): ClientHello {
   const r = new Reader(body, 'ClientHello');
-  const version = r.u16();
-  const random = r.bytes(32);
+  const version = r.u16('client_version');
+  const random = r.bytes(32, 'random');
   const sessionId = r.vector(1, 0, 32, 'ClientHello.session_id');
   const suites = r.sub(2, 'ClientHello.cipher_suites', 2, 0xfffe);
   if (suites.remaining % 2) throw new DecodeError('ClientHello.cipher_suites: odd length');
   const cipherSuites: number[] = [];
-  while (!suites.done) cipherSuites.push(suites.u16());
+  while (!suites.done) cipherSuites.push(suites.u16('CipherSuite'));
   const compressionMethods = r.vector(1, 1, 0xff, 'ClientHello.compression_methods');
   // Section 5.6.1.2: extra data after the compression methods must be ignored. TLS clients put
   // extensions there; keep them when they parse, so a tracer can show them.
   let extensions: Extension[] = [];
   try {
-    extensions = readExtensions(r);
+    extensions = readExtensions(r, 'ClientHello');
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
   }
@@ -155,23 +165,23 @@ export function decodeClientHello(body: Uint8Array): ClientHello {
  */
 export function decodeV2ClientHello(message: Uint8Array): ClientHello {
   const r = new Reader(message, 'SSLv2 ClientHello');
-  if (r.u8() !== 1) throw new DecodeError('SSLv2 ClientHello: not a CLIENT-HELLO');
-  const version = r.u16();
-  const specLength = r.u16();
-  const sessionIdLength = r.u16();
-  const challengeLength = r.u16();
+  if (r.u8('msg_type') !== 1) throw new DecodeError('SSLv2 ClientHello: not a CLIENT-HELLO');
+  const version = r.u16('version');
+  const specLength = r.u16('cipher_spec_length');
+  const sessionIdLength = r.u16('session_id_length');
+  const challengeLength = r.u16('challenge_length');
   if (specLength === 0 || specLength % 3) throw new DecodeError(`SSLv2 ClientHello: cipher spec length ${specLength}`);
   if (sessionIdLength !== 0 && sessionIdLength !== 16) throw new DecodeError(`SSLv2 ClientHello: session id length ${sessionIdLength}`);
   if (challengeLength < 16 || challengeLength > 32) throw new DecodeError(`SSLv2 ClientHello: challenge length ${challengeLength}`);
-  const specs = new Reader(r.bytes(specLength), 'SSLv2 cipher specs');
+  const specs = new Reader(r.bytes(specLength, 'cipher_specs'), 'SSLv2 cipher specs');
   const cipherSuites: number[] = [];
   while (!specs.done) {
-    const hi = specs.u8();
-    const suite = specs.u16();
+    const hi = specs.u8('V2CipherSpec[0]');
+    const suite = specs.u16('CipherSuite');
     if (hi === 0) cipherSuites.push(suite);
   }
-  const sessionId = r.bytes(sessionIdLength);
-  const challenge = r.bytes(challengeLength);
+  const sessionId = r.bytes(sessionIdLength, 'session_id');
+  const challenge = r.bytes(challengeLength, 'challenge');
   r.expectEnd();
   const random = new Uint8Array(32);
   random.set(challenge, 32 - challenge.length);
@@ -186,12 +196,12 @@ export function encodeServerHello(m: ServerHello): Uint8Array {
 
 export function decodeServerHello(body: Uint8Array): ServerHello {
   const r = new Reader(body, 'ServerHello');
-  const version = r.u16();
-  const random = r.bytes(32);
+  const version = r.u16('server_version');
+  const random = r.bytes(32, 'random');
   const sessionId = r.vector(1, 0, 32, 'ServerHello.session_id');
-  const cipherSuite = r.u16();
-  const compressionMethod = r.u8();
-  const extensions = readExtensions(r);
+  const cipherSuite = r.u16('cipher_suite');
+  const compressionMethod = r.u8('compression_method');
+  const extensions = readExtensions(r, 'ServerHello');
   return { version, random, sessionId, cipherSuite, compressionMethod, extensions };
 }
 
@@ -249,8 +259,9 @@ export function decodeCertificateRequest(body: Uint8Array): CertificateRequest {
 export function decodeRsaClientKeyExchange(body: Uint8Array, tlsClientModulusLength?: number): Uint8Array {
   if (body.length === 0) throw new DecodeError('ClientKeyExchange: empty');
   const k = tlsClientModulusLength;
-  if (k !== undefined && body.length === k + 2 && ((body[0] << 8) | body[1]) === k) return body.subarray(2);
-  return body;
+  const r = new Reader(body, 'ClientKeyExchange');
+  if (k !== undefined && body.length === k + 2 && ((body[0] << 8) | body[1]) === k) r.u16('length');
+  return r.rest('EncryptedPreMasterSecret');
 }
 
 /** CertificateVerify, section 5.6.8: the RSA signature as a 2-byte-length vector. */
@@ -268,6 +279,10 @@ export function decodeCertificateVerify(body: Uint8Array): Uint8Array {
 /** Finished, section 5.6.9: md5_hash[16] + sha_hash[20], no length prefix. */
 export function decodeFinished(body: Uint8Array): Uint8Array {
   if (body.length !== 36) throw new DecodeError(`Finished: ${body.length} bytes, expected 36`);
+  // Read only so that a field tree (recordFieldSpans) shows the two hashes.
+  const r = new Reader(body, 'Finished');
+  r.bytes(16, 'md5_hash');
+  r.bytes(20, 'sha_hash');
   return body;
 }
 

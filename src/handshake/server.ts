@@ -1,7 +1,7 @@
 /**
  * The server side of the SSL 3.0 handshake, RFC 6101 section 5.6 (message flow in 5.5,
  * figures 1 and 2). Each state names the one message it accepts; anything else is an
- * unexpected_message (STYLE.md, after rustls). Reads top to bottom like the RFC.
+ * unexpected_message (after rustls). Reads top to bottom like the RFC.
  *
  *   ClientHello -> ServerHello, Certificate, [CertificateRequest], ServerHelloDone
  *   [Certificate | no_certificate], ClientKeyExchange, [CertificateVerify], CCS, Finished

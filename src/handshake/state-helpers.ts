@@ -1,6 +1,6 @@
 /**
  * Pieces both handshake state machines share: the error for a message the current state does
- * not accept (STYLE.md: each state names the one message it expects), the exhaustiveness
+ * not accept (each state names the one message it expects, as rustls does), the exhaustiveness
  * check for the state switch, and the hello Random (RFC 6101 section 5.6.1.2).
  */
 import { SslAlertError } from '../record/alerts.js';

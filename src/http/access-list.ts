@@ -12,6 +12,7 @@
  * The config layer reuses parseAccessListCommand() for `access-list N ...` lines; errors carry
  * the offending word and its column so a console can put its caret under it.
  */
+import { formatIPv4, parseIPv4 } from '../util/ipv4.js';
 import { Ssl3Error } from '../util/errors.js';
 
 export type AccessAction = 'permit' | 'deny';
@@ -40,23 +41,6 @@ export class AccessListError extends Ssl3Error {
 /** IOS's standard access-list numbers. */
 export function isStandardAccessListNumber(n: number): boolean {
   return Number.isInteger(n) && ((n >= 1 && n <= 99) || (n >= 1300 && n <= 1999));
-}
-
-/** 'a.b.c.d' -> unsigned 32-bit number, or undefined if it is not a dotted-quad IPv4 address. */
-export function parseIPv4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return undefined;
-    n = n * 256 + octet;
-  }
-  return n;
-}
-
-export function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join('.');
 }
 
 /**

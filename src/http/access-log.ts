@@ -49,6 +49,18 @@ function byteLength(chunk: unknown, encoding: unknown): number {
   return 0;
 }
 
+/** The Content-Length among writeHead's headers (an object or a flat name/value array), if any. */
+function contentLengthIn(headers: unknown): number | undefined {
+  let value: unknown;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === 'content-length') value = headers[i + 1];
+  } else if (headers && typeof headers === 'object') {
+    for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === 'content-length') value = v;
+  }
+  const n = Number(value);
+  return value !== undefined && Number.isSafeInteger(n) ? n : undefined;
+}
+
 /**
  * Follows one response: counts the body bytes written and calls `done` once, when the
  * response finished or its connection closed. Returns a setter for the authenticated user.
@@ -62,8 +74,15 @@ export function trackResponse(
   const start = Date.now();
   let bytes = 0;
   let user: string | undefined;
+  let declared: number | undefined;
   const write = res.write;
   const end = res.end;
+  const writeHead = res.writeHead;
+  // writeHead(status, headers) does not store its headers where getHeader looks, so read them here.
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    declared = contentLengthIn(args[args.length - 1]) ?? declared;
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as typeof res.writeHead;
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
     bytes += byteLength(chunk, rest[0]);
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
@@ -89,6 +108,11 @@ export function trackResponse(
     });
   };
   res.once('finish', () => finish(false));
-  res.once('close', () => finish(!res.writableFinished));
+  // A client may read the declared Content-Length and leave before the handler's end() (a file
+  // streamed in chunks ends one read later); the response it got was whole, so not 'aborted'.
+  res.once('close', () => {
+    const length = declared ?? contentLengthIn({ 'content-length': res.getHeader('content-length') });
+    finish(!res.writableFinished && !(res.headersSent && length !== undefined && bytes >= length));
+  });
   return { setUser: (u) => (user = u) };
 }

@@ -6,7 +6,11 @@
  *
  * Under pressure, a slot held by a connection that has not finished opening (its SSL
  * handshake; on the plain port, its first request) yields to the new one: the oldest such
- * connection is closed instead of the newcomer being refused. Otherwise five sockets that
+ * connection is closed instead of the newcomer being refused. An SSL connection yields only
+ * while the server has not answered it (no whole ClientHello yet): once the server has sent
+ * its flight, the client may already be done (a resumed handshake ends with the server's
+ * Finished on the client's side) and closing it then would leave a client that believed
+ * itself connected without any reason. Otherwise five sockets that
  * connect and say nothing would lock every real client out until their idle time ran out;
  * this way they cannot hold slots against clients that do the work, and the limit on
  * resources stays what it was (never more than N at once).
@@ -52,6 +56,7 @@ export interface Slot {
 interface Holder {
   released: boolean;
   readonly yieldSlot?: () => void;
+  readonly canYield?: () => boolean;
 }
 
 export class ConnectionLimit {
@@ -81,8 +86,10 @@ export class ConnectionLimit {
    * Takes a slot for a new connection. At the limit, the oldest connection still opening
    * gives its slot up (`yieldSlot` is how it is closed: the slot is already given back when
    * it is called); with none, this one is refused: counted, and undefined returned.
+   * `canYield`, asked when the slot would yield, lets a connection that has got further keep
+   * its slot from then on (it is settled instead).
    */
-  acquire(yieldSlot?: () => void): Slot | undefined {
+  acquire(yieldSlot?: () => void, canYield?: () => boolean): Slot | undefined {
     const c = this.counters;
     if (c.current >= this.max && !this.yieldOldest()) {
       c.refused++;
@@ -91,7 +98,7 @@ export class ConnectionLimit {
     c.accepted++;
     c.current++;
     if (c.current > c.peak) c.peak = c.current;
-    const holder: Holder = { released: false, yieldSlot };
+    const holder: Holder = { released: false, yieldSlot, canYield };
     if (yieldSlot) this.opening.add(holder);
     return {
       settle: () => this.opening.delete(holder),
@@ -111,8 +118,16 @@ export class ConnectionLimit {
    * is closed for the newcomer: the connections it would take are open under the old limit.
    */
   private yieldOldest(): boolean {
-    const oldest = this.opening.values().next().value;
-    if (!oldest || this.counters.current > this.max) return false;
+    if (this.counters.current > this.max) return false;
+    let oldest: Holder | undefined;
+    for (const h of this.opening) {
+      if (!h.canYield || h.canYield()) {
+        oldest = h;
+        break;
+      }
+      this.opening.delete(h);
+    }
+    if (!oldest) return false;
     this.free(oldest);
     this.counters.yielded++;
     oldest.yieldSlot?.();

@@ -281,7 +281,8 @@ export abstract class PolicyServer {
       raw.destroy();
       return;
     }
-    const slot = policy.limit.acquire(() => raw.destroy());
+    // An SSL connection the server has answered keeps its slot (connection-limit.ts says why).
+    const slot = policy.limit.acquire(() => raw.destroy(), this.kind === 'https' ? () => raw.bytesWritten === 0 : undefined);
     if (!slot) {
       raw.destroy();
       return;
@@ -342,7 +343,9 @@ export abstract class PolicyServer {
       conn.raw.destroy();
       return;
     }
-    conn.httpSocket.end();
+    // node:http has usually ended it already after a last response; a second end() would
+    // build an Error (with its stack trace) for nothing.
+    if (!conn.httpSocket.writableEnded) conn.httpSocket.end();
     conn.graceTimer = setTimeout(() => conn.raw.destroy(), this.policy.closeGraceMs);
     conn.graceTimer.unref();
   }

@@ -5,6 +5,7 @@
  * following symbolic links), so `..`, encoded `%2e%2e` and symlinks cannot escape it.
  */
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
@@ -80,9 +81,9 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
       res.end();
       return;
     }
-    const stream = createReadStream(real);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    // pipeline, not pipe: a client that leaves mid-file closes the file too, and a read error
+    // ends the response instead of leaving it open.
+    pipeline(createReadStream(real), res, () => undefined);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return send(res, 404, 'Not Found\n', head);

@@ -85,7 +85,7 @@ function tagName(tag: number): string {
 /**
  * A cursor over a run of DER values. Sub-readers returned by sequence()/set()/explicit()
  * cover exactly their value's contents; callers finish each with end() so that trailing
- * bytes inside a structure are rejected (STYLE.md: sub-readers must be consumed exactly).
+ * bytes inside a structure are rejected (sub-readers must be consumed exactly, as rustls' codec does).
  */
 export class DerReader {
   private pos = 0;

@@ -3,7 +3,8 @@
  * names SignatureHash gives them: one table for signing (x509-build.ts) and checking
  * (verify.ts). MD2 has no entry: no implementation here, so MD2 signatures are never verifiable.
  */
-import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { md5 } from '../ciphers/md5.js';
+import { sha1 } from '../ciphers/sha1.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { SignatureHash } from './certificate.js';
 

@@ -14,7 +14,8 @@
  * learns which file was wrong. Every failure is an Ssl3Error.
  */
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
-import { sha1 } from '@noble/hashes/legacy.js';
+import type { CHash } from '@noble/hashes/utils.js';
+import { sha1 } from '../ciphers/sha1.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { Ssl3Error } from '../util/errors.js';
 import { utf8Bytes } from '../util/bytes.js';
@@ -252,7 +253,7 @@ export function decodePrivateKeyInfo(bytes: Uint8Array): RsaPrivateKey {
 // ---------------------------------------------------------------------------------------------
 // PKCS #8 EncryptedPrivateKeyInfo with PBES2 (RFC 5958 section 3, RFC 8018 section 6.2)
 
-type Prf = typeof sha1;
+type Prf = CHash;
 const PRFS: ReadonlyMap<string, { hash: Prf; name: string }> = new Map([
   [OID.hmacWithSHA1, { hash: sha1, name: 'hmacWithSHA1' }],
   [LOCAL_OID.hmacWithSHA224, { hash: sha224, name: 'hmacWithSHA224' }],

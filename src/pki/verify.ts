@@ -33,7 +33,7 @@
  * Also not checked: certificate policies (we run with any-policy and no explicit policy
  * required, so a critical certificatePolicies extension restricts nothing), name constraints
  * (a critical one fails closed as unknown), and revocation. Legacy algorithms are accepted: md5 signatures and RSA
- * keys under 1024 bits are reported as warnings, not errors (DESIGN.md: legacy devices).
+ * keys under 1024 bits are reported as warnings, not errors (docs/architecture.md, "Principles": "Legacy devices").
  */
 import { digestFor } from './digests.js';
 import { bytesEqual } from '../util/bytes.js';

@@ -17,7 +17,7 @@
  * DerError, KeyError and PemError are wrapped (kept as `cause`) with the field that failed in
  * the message, so a caller switches on one type and a user reads which part was wrong.
  */
-import { sha1 } from '@noble/hashes/legacy.js';
+import { sha1 } from '../ciphers/sha1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../util/bytes.js';
 import { Ssl3Error } from '../util/errors.js';

@@ -2,7 +2,7 @@
  * The SSL 3.0 alert protocol, RFC 6101 section 5.4: levels, the complete set of alert
  * descriptions SSL 3.0 defines (0, 10, 20, 30, 40-47), the kinds of failure that end a
  * connection with the one function mapping each to its alert (where TLS has its own alert,
- * what OpenSSL's SSL 3.0 code sends instead: DESIGN.md, "Principles"), and the typed errors
+ * what OpenSSL's SSL 3.0 code sends instead: docs/architecture.md, "Principles"), and the typed errors
  * the engine and the socket report.
  */
 import { Ssl3Error } from '../util/errors.js';
@@ -31,7 +31,7 @@ export type AlertName = keyof typeof ALERTS;
 /**
  * Why a connection fails, one kind per cause (after rustls' error kinds), and the one mapping
  * from each kind to the SSL 3.0 alert sent for it. Where TLS has a more precise alert, the
- * comment names it and the value is what OpenSSL's SSL 3.0 code sends instead (DESIGN.md,
+ * comment names it and the value is what OpenSSL's SSL 3.0 code sends instead (docs/architecture.md,
  * "Principles"), so no alert outside the SSL 3.0 set ever reaches the wire.
  */
 export const FAILURE_ALERTS = {

@@ -55,9 +55,18 @@ function pcapTap(pcap: CommonOptions['pcap'], raw: net.Socket, role: Role): SSLS
   return (direction, bytes) => open()?.data(direction === 'out' ? sent : received, bytes);
 }
 
+/**
+ * TCP_NODELAY on the sockets we open and accept, as node:http's servers have by default. The
+ * engine's output already leaves in one write per step (a whole flight, a response), so Nagle
+ * has nothing to coalesce; what it can do is hold a short write behind an unacknowledged one
+ * until the peer's delayed ACK comes (up to 40 ms): a close_notify behind the last response,
+ * a client's Finished behind its key exchange when they leave in two steps.
+ */
+const NO_DELAY = true;
+
 export function connect(options: ConnectOptions, callback?: () => void): SSLSocket {
   const { host, port, settings } = resolveClientOptions(options);
-  const raw = options.socket ?? net.connect({ host, port });
+  const raw = options.socket ?? net.connect({ host, port, noDelay: NO_DELAY });
   const ssl: SSLSocket = new SSLSocket(raw, 'client', { ...settings, onWire: pcapTap(options.pcap, raw, 'client') });
   if (callback) ssl.once('secureConnect', callback);
   if (options.socket && !options.socket.connecting) ssl.startHandshake();
@@ -85,7 +94,7 @@ export class SSLServer extends net.Server {
     private readonly options: ServerOptions,
     secureConnectionListener?: (socket: SSLSocket) => void,
   ) {
-    super({ pauseOnConnect: false });
+    super({ pauseOnConnect: false, noDelay: NO_DELAY });
     this.settings = resolveServerOptions(options, this.crlCache);
     this.cacheOptions = options.sessionCache;
     this.cache = this.newSessionCache();

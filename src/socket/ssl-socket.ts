@@ -266,12 +266,21 @@ export class SSLSocket extends Duplex {
       this.closeError = err;
       // Let already-received data drain before the error surfaces.
       setImmediate(() => this.destroy(err));
-      if (!this.socket.destroyed) this.socket.end();
+      this.endTransport();
       return;
     }
     this.endedTruncated = info.truncated;
     this.push(null);
-    if (!this.socket.destroyed) this.socket.end();
+    this.endTransport();
+  }
+
+  /**
+   * Our FIN, once: a second end() on a net.Socket (after _final sent close_notify and FIN, the
+   * peer's answer closes the connection here too) builds an Error with its stack trace for a
+   * callback nobody passed, on every normal close.
+   */
+  private endTransport(): void {
+    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
   }
 
   override _read(): void {
@@ -307,6 +316,17 @@ export class SSLSocket extends Duplex {
     this.socket.on('close', done);
   }
 
+  /**
+   * A bare end() on a socket already ended is a no-op. node:http calls it when the peer's
+   * close_notify ends our readable side (socketOnEnd), after its last response has ended us;
+   * Writable.end would then build an ERR_STREAM_ALREADY_FINISHED Error, stack trace and all,
+   * for nobody, on every normal close. With a chunk or a callback it behaves as ever.
+   */
+  override end(...args: unknown[]): this {
+    if (args.every((a) => a === undefined) && (this.writableEnded || this.destroyed)) return this;
+    return super.end(...(args as Parameters<Duplex['end']>));
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     if (!this.connection.isOpen && !this.connection.isClosed) {
       this.finalCallback = callback;
@@ -317,7 +337,7 @@ export class SSLSocket extends Duplex {
     // we go on reading until it does.
     this.connection.close();
     this.flush();
-    if (!this.socket.destroyed) this.socket.end();
+    this.endTransport();
     callback();
   }
 

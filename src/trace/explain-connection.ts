@@ -47,10 +47,11 @@ import type { ConnectionExplanation, Direction, HandshakeExplanation, RecordExpl
 
 const DIRECTIONS: readonly [Direction, Direction] = ['client-to-server', 'server-to-client'];
 
-/** A record as framed from one stream. */
-interface Framed {
+/** A record as framed from one stream (or, for a trace, as the trace saw it). */
+export interface Framed {
   /** 0: client to server, 1: server to client. */
   side: 0 | 1;
+  /** The capture's frame number; a trace's line number. */
   frame: number;
   time: number;
   /** An SSLv2-format CLIENT-HELLO (RFC 6101 Appendix E) instead of an SSL 3.0 record. */
@@ -58,6 +59,12 @@ interface Framed {
   type: number;
   version: number;
   body: Uint8Array;
+  /**
+   * Set for a record from a trace (explain-trace.ts), which shows the engine's side of it:
+   * `body` is the plaintext fragment already (nothing to decrypt), or, when `content` is false,
+   * the trace gave only the record's type and length. A `version` below 0: the trace does not say.
+   */
+  traced?: { encrypted: boolean; length: number; content: boolean };
 }
 
 /** How each direction's records are protected: none yet, keys unknown (null), or a decryptor. */
@@ -174,10 +181,15 @@ export function explainConnection(conn: TcpConnection, tcpStream: number, keys: 
   const records = [...frame(conn.streams[client], 0, 'client', ex.notes), ...frame(conn.streams[server], 1, 'server', ex.notes)];
   // The order the capture completed them in; within one frame (one direction), stream order.
   records.sort((a, b) => a.frame - b.frame);
-  new Walk(ex, keys, sessions, tcpStream).run(records);
+  explainRecords(ex, records, keys, sessions);
   const ends = conn.streams.map((s) => s.fin || s.reset);
   if (!ends[0] && !ends[1] && !conn.streams.some((s) => s.hole)) ex.notes.push('the capture ends while the connection is still open (no FIN or RST)');
   return ex;
+}
+
+/** Explains one connection's records, in order, into `ex` (its records, handshakes and notes). */
+export function explainRecords(ex: ConnectionExplanation, records: readonly Framed[], keys: ExplainKeys, sessions: SessionTable): void {
+  new Walk(ex, keys, sessions, ex.tcp_stream).run(records);
 }
 
 /** The record-by-record walk through one connection. */
@@ -185,6 +197,8 @@ class Walk {
   private readonly sides: [Side, Side] = [{ reassembler: new HandshakeReassembler() }, { reassembler: new HandshakeReassembler() }];
   private hs?: Handshake;
   private missingKeyNoted = false;
+  /** The records come from a trace: there is nothing to decrypt, only the derivation and the checks need keys. */
+  private traced = false;
 
   constructor(
     private readonly ex: ConnectionExplanation,
@@ -194,6 +208,7 @@ class Walk {
   ) {}
 
   run(records: readonly Framed[]): void {
+    this.traced = records.some((r) => r.traced);
     for (const r of records) this.record(r);
     for (const hs of this.ex.handshakes) if (!hs.cipher_suite) hs.kind = 'incomplete';
   }
@@ -206,16 +221,23 @@ class Walk {
       ...(Number.isFinite(r.time) ? { time: r.time } : {}),
       direction: DIRECTIONS[r.side],
       content_type: r.v2 ? 'sslv2_client_hello' : contentTypeName(r.type),
-      version: `${r.version >> 8}.${r.version & 0xff}`,
-      length: r.body.length,
-      encrypted: side.active !== undefined,
+      version: r.version < 0 ? 'not in the trace' : `${r.version >> 8}.${r.version & 0xff}`,
+      length: r.traced?.length ?? r.body.length,
+      encrypted: r.traced?.encrypted ?? side.active !== undefined,
       notes: [],
     };
     this.ex.records.push(rec);
     let fragment: Uint8Array | undefined = r.body;
-    if (side.active === null) {
+    if (r.traced) {
+      if (!r.traced.content) {
+        rec.notes.push(`the trace gives this record's type and length, not its content`);
+        fragment = undefined;
+      }
+    } else if (side.active === null) {
+      rec.ciphertext = toHex(r.body);
       fragment = undefined;
     } else if (side.active) {
+      rec.ciphertext = toHex(r.body);
       const opened = side.active.open(r.type, r.body);
       rec.decryption = opened.decryption;
       fragment = opened.fragment;
@@ -371,7 +393,7 @@ class Walk {
       hs.ex.notes.push(`the keys cannot be found: ${(e as Error).message}`);
     }
     if (!secret) {
-      if (!this.missingKeyNoted) this.ex.notes.push(missingKey({ ...hs, clientHello: hs.clientHello!, serverHello: hs.serverHello }, this.keys, record));
+      if (!this.missingKeyNoted) this.ex.notes.push(missingKey({ ...hs, clientHello: hs.clientHello!, serverHello: hs.serverHello }, this.keys, record, this.traced));
       this.missingKeyNoted = true;
       return;
     }

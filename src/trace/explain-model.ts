@@ -6,7 +6,8 @@
  */
 
 export interface CaptureExplanation {
-  format: 'pcap' | 'pcapng';
+  /** 'json-trace': a --trace-json file (explain-trace.ts), whose line numbers stand for frame numbers. */
+  format: 'pcap' | 'pcapng' | 'json-trace';
   frames: number;
   /** Capture-wide lines: frames that are not TCP over IP, a file cut short, key log problems. */
   notes: string[];
@@ -130,6 +131,8 @@ export interface RecordExplanation {
   /** The record body's length on the wire. */
   length: number;
   encrypted: boolean;
+  /** An encrypted record's body as it went on the wire, in hex (before decryption). */
+  ciphertext?: string;
   decryption?: RecordDecryption;
   /** The plaintext fragment in hex, when known. */
   fragment?: string;

@@ -79,10 +79,12 @@ function rsaPremaster(hs: SecretQuery, keys: ExplainKeys): SecretSource | undefi
 }
 
 /** The line for a handshake whose keys are nowhere: what was looked for. */
-export function missingKey(hs: Omit<SecretQuery, 'notes'>, keys: ExplainKeys, record: number): string {
-  const at = `from record ${record} on, its records are encrypted under keys ssl3 explain does not have, so they are listed, not decrypted`;
+export function missingKey(hs: Omit<SecretQuery, 'notes'>, keys: ExplainKeys, record: number, traced = false): string {
+  const at = traced
+    ? `the trace shows the messages as its side saw them, but without the secret the derivation and the Finished checks from record ${record} on are not shown`
+    : `from record ${record} on, its records are encrypted under keys ssl3 explain does not have, so they are listed, not decrypted`;
   if (!keys.serverKeys.length && ![...Object.values(keys.keyLog)].some((m: Map<string, Uint8Array>) => m.size)) {
-    return `no keys given (--keylog FILE or --key SERVER-KEY.pem): ${at}`;
+    return traced ? `no keys: the trace has no keys event (record it with --trace-keys), and no --keylog or --key was given; ${at}` : `no keys given (--keylog FILE or --key SERVER-KEY.pem): ${at}`;
   }
   if (hs.resumed) {
     return `missing key: this handshake resumes session ${toHex(hs.serverHello.sessionId)}, whose full handshake is not in this capture, and the key log has no line for client random ${toHex(hs.clientHello.random)}; ${at}`;

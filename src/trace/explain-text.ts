@@ -41,7 +41,8 @@ function keyLines(k: KeyDerivation, suite: string | undefined, shown: Set<string
   return out;
 }
 
-function macFormula(suite: string): string {
+/** The SSL 3.0 MAC of a suite, as a formula with its hash and pad sizes. */
+export function macFormula(suite: string): string {
   const md5 = suiteByName(suite).mac === 'md5';
   const [hash, pad] = md5 ? ['MD5', 48] : ['SHA', 40];
   return `${hash}(MAC_write_secret + pad_2 + ${hash}(MAC_write_secret + pad_1 + seq_num + type + length + content)), pads of ${pad} bytes [RFC 6101 5.2.3.1]`;

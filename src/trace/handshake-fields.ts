@@ -34,7 +34,8 @@ export function versionName(v: number): string {
   return `${v >> 8}.${v & 0xff}${names[v] ? ` (${names[v]})` : ''}`;
 }
 
-function suiteName(id: number): string {
+/** A cipher suite by its RFC name (the renegotiation SCSV too), or its number in hex. */
+export function suiteName(id: number): string {
   if (id === TLS_EMPTY_RENEGOTIATION_INFO_SCSV) return 'EMPTY_RENEGOTIATION_INFO_SCSV';
   return suiteById(id)?.rfcName ?? `0x${id.toString(16).padStart(4, '0')}`;
 }

@@ -3,7 +3,11 @@
  * language"): fixed-width big-endian integers and vectors with 1-, 2- or 3-byte length
  * prefixes. A Reader's sub-reader covers exactly one length-prefixed vector and must be
  * consumed exactly (expectEnd), so a message with trailing or missing bytes is rejected
- * instead of half-parsed (STYLE.md, after rustls' codec).
+ * instead of half-parsed (after rustls' codec).
+ *
+ * A learner's tool can also ask where each field lies (recordFieldSpans): the decoders name
+ * what they read, and a Reader notes each read's place in the outermost buffer, so a message's
+ * field tree beside its bytes comes from the engine's own decoders, not from a second one.
  */
 import { Ssl3Error } from './errors.js';
 
@@ -11,6 +15,38 @@ import { Ssl3Error } from './errors.js';
 export class DecodeError extends Ssl3Error {
   constructor(message: string) {
     super('DECODE_ERROR', message);
+  }
+}
+
+/** Where one read field lies in the bytes given to recordFieldSpans: [start, end), and its value when it is a number. */
+export interface FieldSpan {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly value?: number;
+}
+
+/**
+ * The recording in progress, if any. Decoders make their Readers themselves, so the recording
+ * cannot be passed to them: it is set for the duration of one synchronous decode instead, and
+ * a Reader reports to it only when its bytes are a view of the recorded buffer.
+ */
+let recording: { root: Uint8Array; spans: FieldSpan[] } | undefined;
+
+/**
+ * Runs `decode(root)` and returns every field its Readers read, in the order read, with its
+ * offsets in `root`. A decode that throws still returns the fields read before the error.
+ */
+export function recordFieldSpans<T>(root: Uint8Array, decode: (bytes: Uint8Array) => T): { spans: FieldSpan[]; value?: T; error?: Error } {
+  const outer = recording;
+  recording = { root, spans: [] };
+  const spans = recording.spans;
+  try {
+    return { spans, value: decode(root) };
+  } catch (e) {
+    return { spans, error: e instanceof Error ? e : new Error(String(e)) };
+  } finally {
+    recording = outer;
   }
 }
 
@@ -30,6 +66,15 @@ export class Reader {
     return this.pos >= this.buf.length;
   }
 
+  /** Tells the recording, if one is on and these bytes are part of it, that a field was read at `at`. */
+  private mark(name: string, at: number, length: number, value?: number): void {
+    const r = recording;
+    if (!r || this.buf.buffer !== r.root.buffer) return;
+    const start = this.buf.byteOffset - r.root.byteOffset + at;
+    if (start < 0 || start + length > r.root.length) return;
+    r.spans.push(value === undefined ? { name, start, end: start + length } : { name, start, end: start + length, value });
+  }
+
   private need(n: number): number {
     if (this.pos + n > this.buf.length) {
       throw new DecodeError(`${this.what}: needs ${n} more bytes at offset ${this.pos}, has ${this.buf.length - this.pos}`);
@@ -39,36 +84,53 @@ export class Reader {
     return at;
   }
 
-  u8(): number {
-    return this.buf[this.need(1)];
+  /** `name`, here and below: the field's name (the RFC's), for recordFieldSpans. */
+  u8(name = 'uint8'): number {
+    const at = this.need(1);
+    const v = this.buf[at];
+    if (recording) this.mark(name, at, 1, v);
+    return v;
   }
 
-  u16(): number {
+  u16(name = 'uint16'): number {
     const at = this.need(2);
-    return (this.buf[at] << 8) | this.buf[at + 1];
+    const v = (this.buf[at] << 8) | this.buf[at + 1];
+    if (recording) this.mark(name, at, 2, v);
+    return v;
   }
 
-  u24(): number {
+  u24(name = 'uint24'): number {
     const at = this.need(3);
-    return (this.buf[at] << 16) | (this.buf[at + 1] << 8) | this.buf[at + 2];
+    const v = (this.buf[at] << 16) | (this.buf[at + 1] << 8) | this.buf[at + 2];
+    if (recording) this.mark(name, at, 3, v);
+    return v;
   }
 
   /** n bytes, as a view (no copy). */
-  bytes(n: number): Uint8Array {
+  bytes(n: number, name = 'opaque'): Uint8Array {
     const at = this.need(n);
+    if (recording) this.mark(name, at, n);
     return this.buf.subarray(at, at + n);
   }
 
   /** All bytes left. */
-  rest(): Uint8Array {
-    return this.bytes(this.remaining);
+  rest(name?: string): Uint8Array {
+    return this.bytes(this.remaining, name);
   }
 
-  /** A vector<min..max> with a `lengthBytes`-byte length prefix, as bytes. */
+  /** A vector<min..max> with a `lengthBytes`-byte length prefix, as bytes; recorded as `what` (prefix and contents). */
   vector(lengthBytes: 1 | 2 | 3, min = 0, max = Infinity, what = this.what): Uint8Array {
-    const len = lengthBytes === 1 ? this.u8() : lengthBytes === 2 ? this.u16() : this.u24();
+    const start = this.need(lengthBytes);
+    let len = 0;
+    for (let i = 0; i < lengthBytes; i++) len = (len << 8) | this.buf[start + i];
+    // The vector before its length and its elements: spans that cover the same bytes nest in the order they were recorded.
+    if (recording) {
+      this.mark(what, start, lengthBytes + len);
+      this.mark('length', start, lengthBytes, len);
+    }
     if (len < min || len > max) throw new DecodeError(`${what}: length ${len} outside ${min}..${max}`);
-    return this.bytes(len);
+    const at = this.need(len);
+    return this.buf.subarray(at, at + len);
   }
 
   /** A sub-reader over one length-prefixed vector. */

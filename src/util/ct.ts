@@ -1,6 +1,6 @@
 /**
  * Constant-time helpers: comparisons and selections whose running time does not depend on
- * secret values (MACs, Finished hashes, RSA padding, CBC padding). DESIGN.md, "Secrets".
+ * secret values (MACs, Finished hashes, RSA padding, CBC padding). docs/architecture.md, "Principles": "Secrets".
  *
  * Masks are 32-bit integers that are either 0 or -1 (all bits set); they let callers combine
  * several checks with & and | and choose a result without a data-dependent branch.

@@ -1,6 +1,6 @@
 /**
  * The random source. Everything that needs randomness takes a RandomSource so tests and
- * golden transcripts can inject a deterministic one (DESIGN.md, "Deterministic when asked").
+ * golden transcripts can inject a deterministic one (docs/architecture.md, "Principles": "Deterministic when asked").
  * The default uses WebCrypto's getRandomValues, available in Node and browsers;
  * seededRandom() is the deterministic one behind `--seed` and the golden transcripts.
  */

@@ -1,8 +1,12 @@
 /**
  * SHA-1 (src/ciphers/sha1.ts): the FIPS 180-4 / NIST example messages (the NIST "Examples
  * with Intermediate Values" for SHA-1 and the long-message vectors of FIPS 180-2 appendix
- * A), then the shared differential checks against node:crypto (hash-checks.ts).
+ * A), then the shared differential checks against node:crypto (hash-checks.ts), and the
+ * same under noble's HMAC and PBKDF2, which pki's encrypted keys run it through.
  */
+import { createHmac, pbkdf2Sync } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac.js';
+import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { describe, expect, it } from 'vitest';
 import { sha1 } from '../../src/ciphers/sha1.js';
 import { toHex } from '../../src/util/bytes.js';
@@ -43,3 +47,15 @@ describe('sha1: FIPS 180-4 / NIST examples', () => {
 });
 
 hashChecks('sha1', sha1, 20, 0x180f4);
+
+describe('sha1 under @noble/hashes HMAC and PBKDF2 (pki PBES2 with hmacWithSHA1)', () => {
+  it('gives what node:crypto gives, for short and long keys and several iteration counts', () => {
+    for (const [password, iterations] of [['pw', 1], ['a password longer than the 64-byte block of SHA-1, so HMAC hashes it first', 7], ['', 2048]] as const) {
+      const salt = ascii('salt of some length');
+      const ours = pbkdf2(sha1, ascii(password), salt, { c: iterations, dkLen: 45 });
+      expect(toHex(ours), `${password} x${iterations}`).toBe(pbkdf2Sync(password, salt, iterations, 45, 'sha1').toString('hex'));
+    }
+    const key = ascii('k'.repeat(70));
+    expect(toHex(hmac(sha1, key, ascii('data')))).toBe(createHmac('sha1', key).update('data').digest('hex'));
+  });
+});

@@ -16,8 +16,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const cli = join(process.cwd(), 'src', 'cli', 'main.ts');
+/**
+ * `node --import tsx`, not the tsx binary: the binary relays SIGTERM to the node it starts and
+ * waits 30 ms for that child to report a handler; on a loaded machine the report comes later,
+ * and tsx then SIGKILLs the child and exits 143, as if serve had not stopped cleanly.
+ */
+const node = [process.execPath, '--import', 'tsx'] as const;
 
 /** Starts `ssl3 serve` and resolves with its one listening line. */
 async function freePort(): Promise<number> {
@@ -31,7 +36,7 @@ async function freePort(): Promise<number> {
 /** Starts `ssl3 serve` on a free port (the command, like IOS, refuses port 0) and resolves with its one listening line. */
 async function startServe(args: string[]): Promise<{ child: ChildProcess; line: string }> {
   const port = await freePort();
-  const child = spawn(tsx, [cli, 'serve', '--bind', '127.0.0.1', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node[0], [...node.slice(1), cli, 'serve', '--bind', '127.0.0.1', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

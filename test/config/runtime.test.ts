@@ -1,7 +1,7 @@
 /**
  * The live device (src/config/runtime.ts): a Router over a temporary data directory, its
  * configuration changed as the IOS commands change it, then apply(), and real traffic from our
- * own client on 127.0.0.1 showing that the running servers follow (CONFIG.md; the feature
+ * own client on 127.0.0.1 showing that the running servers follow (docs/ios-configuration.md; the feature
  * guide's "Configuring the HTTPS Server with SSL 3.0" and "Providing Additional Security and
  * Efficiency"). Keys are small (512 bits) so tests do not wait on key generation.
  */

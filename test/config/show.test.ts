@@ -25,7 +25,7 @@ import { nodeRsaKey, seededRandom } from '../helpers/keys.js';
 import type { CrlListing } from '../../src/pki/crl-cache.js';
 import { outputBlock } from '../fixtures/guide-sessions.js';
 
-// The guide's blocks (with CONFIG.md's defaults: see the fixture), character for character.
+// The guide's blocks (with docs/ios-configuration.md's defaults: see the fixture), character for character.
 const DEFAULT_STATUS = outputBlock('HTTP server status:');
 const GUIDE_SECURE_STATUS = outputBlock('HTTP secure server status: Enabled');
 

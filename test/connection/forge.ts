@@ -52,6 +52,15 @@ export interface Endpoint {
   keylog: string[];
 }
 
+/**
+ * Hands bytes from the network to a connection. The fuzz and timing code feeds the engine
+ * only through here (or pair()/ScriptedClient), so a change of the engine's input API has
+ * one place to follow.
+ */
+export function feed(target: { conn: { receive(bytes: Uint8Array): void } }, bytes: Uint8Array): void {
+  target.conn.receive(bytes);
+}
+
 /** A server (with the shared test identity) or client Connection, not wired to any peer. */
 export function endpoint(role: 'client' | 'server', options: Partial<ConnectionOptions> = {}): Endpoint {
   const id = identity();
@@ -212,10 +221,11 @@ export class Forger {
   /**
    * A record whose CBC padding_length byte is `padLength` (section 5.2.3.2), with `padLength`
    * padding bytes (of value `padByte`) before it and a correct MAC over the fragment; -1 means
-   * no padding (stream).
+   * no padding (stream). With `macOver`, the MAC is computed over those bytes instead, so the
+   * record carries a wrong MAC of the right length.
    */
-  sealWith(type: number, fragment: Uint8Array, padLength: number, padByte = padLength): Uint8Array {
-    const mac = this.mac.compute(this.seq++, type, fragment);
+  sealWith(type: number, fragment: Uint8Array, padLength: number, padByte = padLength, macOver = fragment): Uint8Array {
+    const mac = this.mac.compute(this.seq++, type, macOver);
     const pad = padLength < 0 ? new Uint8Array(0) : new Uint8Array(padLength + 1).fill(padByte);
     if (padLength >= 0) pad[padLength] = padLength;
     const plain = concatBytes(fragment, mac, pad);

@@ -3,7 +3,7 @@
  * wrong time or malformed, application data before the handshake, alerts from the peer,
  * records that are not SSL 3.0 at all, runs of empty records, and floods of warning alerts
  * or HelloRequests (CVE-2016-8610). Each failure must be one
- * fatal alert from the SSL 3.0 set (RFC 6101 section 5.4.2; DESIGN.md "Principles") and a
+ * fatal alert from the SSL 3.0 set (RFC 6101 section 5.4.2; docs/architecture.md, "Principles") and a
  * closed connection, with no exception out of receive().
  */
 import { describe, expect, it } from 'vitest';

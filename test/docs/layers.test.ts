@@ -1,7 +1,8 @@
 /**
  * The layering docs/architecture.md describes, checked on the imports of every file in src/:
  * a layer imports only from itself and the layers below it, and the protocol core (everything
- * below the socket layer) imports nothing from Node, so it can run in a browser.
+ * below the socket layer) imports nothing from Node, so it can run in a browser: the viewer's
+ * page (src/viewer/page) does run it there, and everything it imports is checked too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,10 +12,12 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const SRC = join(ROOT, 'src');
 
 /**
- * Bottom to top. util serves every layer; trace sits below socket (the socket layer's trace and pcap options use it);
- * harness (the misbehaving peer) drives the engine's record and handshake pieces over node:net, under the CLI's check and probe.
+ * Bottom to top. util serves every layer; trace sits below socket (the socket layer's trace and
+ * pcap options use it); harness (the misbehaving peer) drives the engine's record and handshake
+ * pieces over node:net, under the CLI's check and probe; viewer is a leaf under the cli (its page
+ * is a browser bundle of the core).
  */
-const LAYERS = ['util', 'ciphers', 'pki', 'record', 'handshake', 'connection', 'trace', 'socket', 'harness', 'http', 'config', 'cli'] as const;
+const LAYERS = ['util', 'ciphers', 'pki', 'record', 'handshake', 'connection', 'trace', 'socket', 'harness', 'http', 'config', 'viewer', 'cli'] as const;
 /** Layers that must run without Node; src/util/atomic-file.ts is the one Node file of util, and none of them imports it. */
 const NODE_FREE = new Set(['ciphers', 'pki', 'record', 'handshake', 'connection', 'trace']);
 
@@ -60,6 +63,29 @@ describe('the layers of src/', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+
+  it("the viewer's page, and everything it imports, is the protocol core and the page alone: no Node, no socket", () => {
+    const seen = new Set<string>();
+    const wrong: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of importsOf(readFileSync(file, 'utf8'))) {
+        if (!spec.startsWith('.')) {
+          if (!spec.startsWith('@noble/')) wrong.push(`${relative(ROOT, file)} imports ${spec}`);
+          continue;
+        }
+        const target = join(file, '..', spec).replace(/\.js$/, '.ts');
+        const layer = layerOf(target);
+        const inPage = relative(SRC, target).startsWith('viewer/');
+        if (!(NODE_FREE.has(layer) || layer === 'util' || inPage) || relative(SRC, target) === 'util/atomic-file.ts') wrong.push(`${relative(ROOT, file)} imports ${spec}`);
+        else visit(target);
+      }
+    };
+    visit(join(SRC, 'viewer', 'page', 'main.ts'));
+    expect(seen.size).toBeGreaterThan(30);
+    expect(wrong).toEqual([]);
   });
 
   it('the import scanner sees imports (a scanner that finds none would pass everything)', () => {

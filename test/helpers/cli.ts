@@ -23,3 +23,11 @@ export async function firstErrorLine(command: string, args: string[]): Promise<[
   const code = await main([command, ...args], io);
   return [code, io.err.split('\n')[0]];
 }
+
+/** Runs `ssl3 COMMAND ARGS...` in process: its exit status and everything it printed. */
+export async function runCli(command: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../../src/cli/main.js');
+  const io = capture();
+  const code = await main([command, ...args], io);
+  return { code, out: io.out, err: io.err };
+}

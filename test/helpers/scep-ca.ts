@@ -1,5 +1,5 @@
 /**
- * SCEP CAs for tests: the real one (micromdm's scepserver, Debian package `scep`, PEERS.md),
+ * SCEP CAs for tests: the real one (micromdm's scepserver, Debian package `scep`, docs/interop.md),
  * started in a temporary depot, and a scripted one on node:http whose answers a test chooses
  * (issue a server certificate, stay PENDING, refuse, answer garbage), for the behaviours the
  * real CA cannot be made to show. The scripted CA reads requests with our CMS code; it is a
@@ -97,6 +97,60 @@ function printable(s: string): Uint8Array {
 }
 
 /**
+ * The CertRep a scripted CA gives for a PKIOperation request `body` (RFC 8894 3.3.2): SUCCESS with
+ * a server certificate (serial `serial`) enveloped to the requester, PENDING, or FAILURE
+ * (badRequest), from `agent` (the CA itself, or its RA). The fuzz targets use it for their seed
+ * replies too.
+ */
+export function scriptedCertRep(
+  ca: { key: RsaPrivateKey; cert: Certificate },
+  body: Uint8Array,
+  answer: ScriptedAnswer,
+  serial: bigint,
+  agent: { key: RsaPrivateKey; certificate: Certificate } = { key: ca.key, certificate: ca.cert },
+): Uint8Array {
+  const { key: caKey, cert: caCert } = ca;
+  const req = parseSignedData(body);
+  const signer = req.signers[0];
+  const requester = req.certificates[0];
+  if (!signerVerifies(req, signer, requester)) throw new Error('request signature does not verify');
+  const attr = (oid: string) => signer.attributes.get(oid)![0];
+  const status = answer === 'issue' ? '0' : answer === 'pending' ? '3' : '2';
+  let content: Uint8Array | undefined;
+  if (answer === 'issue') {
+    const inner = openEnvelopedData(req.content!, agent);
+    const type = utf8String(attr(OID.scepMessageType).value);
+    // PKCSReq carries the request; CertPoll only names it, so the requester's own certificate stands in.
+    const csr = type === '19' ? parseCertificationRequest(inner) : undefined;
+    const issued = buildCertificate({
+      serialNumber: serial,
+      subject: csr ? csr.subject : requester.subject,
+      issuerCertificate: caCert,
+      signingKey: caKey,
+      publicKey: (csr?.publicKey.rsa ?? requester.publicKey.rsa)!,
+      notBefore: new Date(Date.now() - 3_600_000),
+      notAfter: new Date(Date.now() + 30 * 86_400_000),
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsage: ['serverAuth', 'clientAuth'],
+      subjectAltName: { dns: ['localhost'], ip: ['127.0.0.1'] },
+    });
+    content = buildEnvelopedData({ content: certificatesOnly([issued, caCert]), recipient: requester, cipher: 'des-ede3-cbc' });
+  }
+  return buildSignedData({
+    content,
+    signer: agent,
+    attributes: [
+      { oid: OID.scepTransactionId, values: [attr(OID.scepTransactionId).raw] },
+      { oid: OID.scepMessageType, values: [printable('3')] },
+      { oid: OID.scepPkiStatus, values: [printable(status)] },
+      ...(status === '2' ? [{ oid: OID.scepFailInfo, values: [printable('2')] }] : []),
+      { oid: OID.scepRecipientNonce, values: [der.octetString(attr(OID.scepSenderNonce).value)] },
+      { oid: OID.scepSenderNonce, values: [der.octetString(new Uint8Array(16).fill(7))] },
+    ],
+  });
+}
+
+/**
  * A scripted SCEP CA that issues server certificates (serverAuth, keyEncipherment) when told to.
  * By default it is a CA of its own; given `ca`, it issues for that CA (one run by `openssl ca`,
  * whose CRLs then cover what it issued).
@@ -132,45 +186,8 @@ export async function startScriptedCa(dir: string, options: { ca?: { cert: Certi
   const agent = () => (state.ra ? { key: raKey, certificate: raCert } : { key: caKey, certificate: caCert });
 
   const certRep = (body: Uint8Array): Uint8Array => {
-    const req = parseSignedData(body);
-    const signer = req.signers[0];
-    const requester = req.certificates[0];
-    if (!signerVerifies(req, signer, requester)) throw new Error('request signature does not verify');
-    const attr = (oid: string) => signer.attributes.get(oid)![0];
     const answer = state.answers.length > 1 ? state.answers.shift()! : state.answers[0];
-    const status = answer === 'issue' ? '0' : answer === 'pending' ? '3' : '2';
-    let content: Uint8Array | undefined;
-    if (answer === 'issue') {
-      const inner = openEnvelopedData(req.content!, agent());
-      const type = utf8String(attr(OID.scepMessageType).value);
-      // PKCSReq carries the request; CertPoll only names it, so the requester's own certificate stands in.
-      const csr = type === '19' ? parseCertificationRequest(inner) : undefined;
-      const issued = buildCertificate({
-        serialNumber: serial++,
-        subject: csr ? csr.subject : requester.subject,
-        issuerCertificate: caCert,
-        signingKey: caKey,
-        publicKey: (csr?.publicKey.rsa ?? requester.publicKey.rsa)!,
-        notBefore: new Date(Date.now() - 3_600_000),
-        notAfter: new Date(Date.now() + 30 * 86_400_000),
-        keyUsage: ['digitalSignature', 'keyEncipherment'],
-        extendedKeyUsage: ['serverAuth', 'clientAuth'],
-        subjectAltName: { dns: ['localhost'], ip: ['127.0.0.1'] },
-      });
-      content = buildEnvelopedData({ content: certificatesOnly([issued, caCert]), recipient: requester, cipher: 'des-ede3-cbc' });
-    }
-    return buildSignedData({
-      content,
-      signer: agent(),
-      attributes: [
-        { oid: OID.scepTransactionId, values: [attr(OID.scepTransactionId).raw] },
-        { oid: OID.scepMessageType, values: [printable('3')] },
-        { oid: OID.scepPkiStatus, values: [printable(status)] },
-        ...(status === '2' ? [{ oid: OID.scepFailInfo, values: [printable('2')] }] : []),
-        { oid: OID.scepRecipientNonce, values: [der.octetString(attr(OID.scepSenderNonce).value)] },
-        { oid: OID.scepSenderNonce, values: [der.octetString(new Uint8Array(16).fill(7))] },
-      ],
-    });
+    return scriptedCertRep({ cert: caCert, key: caKey }, body, answer, serial++, agent());
   };
 
   const server = http.createServer((req, res) => {

@@ -19,6 +19,22 @@ afterEach(async () => {
 });
 
 describe('ConnectionLimit', () => {
+  it('a slot whose connection got further (canYield false) is settled instead, and the next one yields', () => {
+    const limit = new ConnectionLimit(2);
+    const yielded: string[] = [];
+    let answered = false;
+    limit.acquire(() => yielded.push('a'), () => !answered)!;
+    limit.acquire(() => yielded.push('b'), () => true)!;
+    answered = true;
+    expect(limit.acquire(() => yielded.push('c'))).toBeDefined();
+    expect(yielded).toEqual(['b']);
+    // a is settled now: it is c that yields next; d, answered at once, then keeps its slot.
+    expect(limit.acquire(() => yielded.push('d'), () => false)).toBeDefined();
+    expect(yielded).toEqual(['b', 'c']);
+    expect(limit.acquire(() => yielded.push('e'))).toBeUndefined();
+    expect(limit.counters).toMatchObject({ yielded: 2, refused: 1, current: 2 });
+  });
+
   it('at the limit, the oldest slot still opening yields to a newcomer; settled slots never do', () => {
     const limit = new ConnectionLimit(2);
     const yielded: string[] = [];

@@ -158,6 +158,40 @@ describe('access log', () => {
       `1970-01-01T00:00:00.000Z 127.0.0.1 rc4-128-sha GET /a%20b%0A 200 ${'hello /a?b=1'.length} 7ms user=op\n`,
     );
   });
+  it('a client that read the whole declared body and left before end() got a complete response; one that left mid-body did not', async () => {
+    const entries: AccessLogEntry[] = [];
+    const policy = new ServerPolicy({ accessLog: (e) => entries.push(e) });
+    const plain = new HttpServer({ policy }, (req, res) => {
+      // As a streamed file does: the body goes out in a chunk, and end() comes a read later.
+      const whole = req.url === '/whole';
+      res.writeHead(200, { 'content-length': 10 });
+      res.write(whole ? '0123456789' : '01234');
+      setTimeout(() => res.end(), 2000);
+    });
+    servers.push(plain);
+    await plain.listen(0, '127.0.0.1');
+    const port = (plain.address() as AddressInfo).port;
+    for (const path of ['/whole', '/half']) {
+      await within(
+        new Promise<void>((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on('error', () => undefined);
+          req.on('close', resolve);
+          setTimeout(() => reject(new Error('no body')), 2000);
+        }),
+        3000,
+        `GET ${path}`,
+      );
+      await until(() => entries.some((e) => e.path === path), 2000, `the log entry for ${path}`);
+    }
+    expect(entries.find((e) => e.path === '/whole')).toMatchObject({ status: 200, bytes: 10, aborted: false });
+    expect(entries.find((e) => e.path === '/half')).toMatchObject({ status: 200, bytes: 5, aborted: true });
+  });
 });
 
 describe('ip http server (plain HTTP) shares the policy', () => {

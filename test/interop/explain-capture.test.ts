@@ -156,7 +156,7 @@ describe.skipIf(!tools)('ssl3 explain on dumpcap captures of NSS and JSSE talkin
     if (cannotCapture) return skip(cannotCapture);
     expect(byKey.connections.map((c) => c.client.startsWith('[::1]'))).toEqual(expected.map((x) => x.who.includes('IPv6')));
     check(byKey, /server's RSA key .* decrypts the ClientKeyExchange/);
-    // NSS splits CBC application data 1/n-1 (PEERS.md): a 1-byte record first.
+    // NSS splits CBC application data 1/n-1 (docs/interop.md): a 1-byte record first.
     const des = byKey.connections[SUITES.findIndex((s) => s.keyword === 'des-cbc-sha')];
     expect(des.records.filter((r) => r.content_type === 'application_data' && r.direction === 'client-to-server').map((r) => r.fragment!.length / 2)[0]).toBe(1);
   });

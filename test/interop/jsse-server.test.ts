@@ -23,7 +23,7 @@ import {
 
 const tools = findJavaTools();
 
-/** Resumption in SunJSSE under SSL 3.0 needs this (PEERS.md); otherwise it never offers the session again. */
+/** Resumption in SunJSSE under SSL 3.0 needs this (docs/interop.md); otherwise it never offers the session again. */
 const NO_EMS = '-Djdk.tls.useExtendedMasterSecret=false';
 
 describe.skipIf(!tools)('our server with the JSSE client (OpenJDK 17)', () => {

@@ -2,7 +2,7 @@
  * Our SSL 3.0 server against NSS's clients (Mozilla's TLS library, an independent
  * implementation): tstclnt for each suite, a TLS-range ClientHello, NSS's 1/n-1 splitting of
  * CBC records, client certificates (required, requested, absent), and strsclnt resuming
- * sessions from our cache. See /work/shared/PEERS.md.
+ * sessions from our cache. See docs/interop.md.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,7 +113,7 @@ describe.skipIf(!tools)('NSS clients (tstclnt, strsclnt) against our server', ()
       expect(served.cipher).toBe(suite.openssl);
       expect(Buffer.concat(served.chunks).toString()).toBe(request);
       expect(r.stdout).toContain(`Content-Length: ${body.length}\r\n\r\n${body}`);
-      // NSS splits each CBC write 1/n-1 under SSL 3.0 (PEERS.md): the first record carries one byte.
+      // NSS splits each CBC write 1/n-1 under SSL 3.0 (docs/interop.md): the first record carries one byte.
       const lengths = appDataRecordLengths(plain.trace, traceFrom);
       expect(lengths[0]).toBe(1);
       expect(lengths.length).toBeGreaterThan(2);

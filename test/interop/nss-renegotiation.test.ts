@@ -2,7 +2,7 @@
  * RFC 5746 secure renegotiation under SSL 3.0 against NSS (an independent implementation,
  * which refuses renegotiation without renegotiation_info): our client renegotiating with
  * selfserv, `tstclnt -r 2` renegotiating with our server, and `ssl3 serve` letting tstclnt
- * renegotiate only with --allow-renegotiation. See /work/shared/PEERS.md.
+ * renegotiate only with --allow-renegotiation. See docs/interop.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdentity, type IdentityFiles, P12_PASSWORD } from '../helpers/identity.js';

@@ -1,7 +1,7 @@
 /**
  * Our SSL 3.0 client against NSS's selfserv (an independent server): every suite, session
  * resumption, and client certificates against a selfserv that requires one. selfserv answers
- * any request with an HTTP page echoing it. See /work/shared/PEERS.md.
+ * any request with an HTTP page echoing it. See docs/interop.md.
  */
 import * as http from 'node:http';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * Issue "CA trustpoints", enrollment: the feature guide's trustpoint example typed into the
- * console against a real SCEP CA (micromdm scepserver, PEERS.md) authenticates the CA and
+ * console against a real SCEP CA (micromdm scepserver, docs/interop.md) authenticates the CA and
  * enrolls the device's keys (general purpose and usage keys); the certificates survive a save
  * and a restart; a wrong challenge, a CA that is down, one that answers garbage and one that
  * stays PENDING each give one clear line and leave keys and configuration as they were. A

@@ -1,6 +1,6 @@
 /**
  * A real OpenLDAP server (slapd, Debian package slapd) for the ldap:// CRL tests, run
- * unprivileged from a temporary directory on a free loopback port (PEERS.md's recipe): an mdb
+ * unprivileged from a temporary directory on a free loopback port (docs/interop.md): an mdb
  * database under `o=ssl3 tests`, entries loaded with ldapadd (ldap-utils). It is stopped by
  * the test that started it, and killed at process exit as a last resort (Daemon).
  */

@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectExampleOutput, SELF_CONTAINED_EXAMPLES } from '../helpers/examples.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
+import { lessonIn } from '../helpers/lesson.js';
 import { freePort, run } from '../interop/nss-helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -75,7 +76,7 @@ describe('package.json', () => {
 
 describe('the tarball', () => {
   it('carries the build, the sources the source maps name, the docs, the examples, and no tests', () => {
-    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'src/index.ts', 'docs/architecture.md', 'examples/https.ts']) {
+    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/viewer/viewer-page.js', 'src/index.ts', 'docs/architecture.md', 'examples/https.ts']) {
       expect(packedFiles, file).toContain(file);
     }
     expect(packedFiles.filter((f) => /^(test|bench|node_modules|\.ci)\//.test(f) || /^tsconfig/.test(f))).toEqual([]);
@@ -101,7 +102,7 @@ describe('the ssl3 command of the installed package', () => {
   it('npx ssl3 help lists the commands; --version is package.json\'s', async () => {
     const help = await inDir('npx', ['--no-install', 'ssl3', 'help'], consumer);
     expect(help.code, help.stderr).toBe(0);
-    for (const command of ['serve', 'get', 'connect', 'bridge', 'console', 'enroll', 'keygen', 'selfsign', 'x509']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['serve', 'get', 'connect', 'bridge', 'console', 'enroll', 'keygen', 'selfsign', 'x509', 'explain', 'view']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     const version = await inDir('npx', ['--no-install', 'ssl3', '--version'], consumer);
     expect(version.stdout).toBe(`ssl3 ${manifest.version}\n`);
   });
@@ -133,10 +134,19 @@ describe('the ssl3 command of the installed package', () => {
       });
       const fp = /certificate SHA-256 ([0-9A-F:]+)/.exec(line)?.[1];
       expect(fp, line).toBeDefined();
-      const get = await inDir(bin, ['get', '--pin', fp!, `https://127.0.0.1:${port}/`], consumer);
+      const get = await inDir(bin, ['get', '--pin', fp!, '--pcap', 'cap.pcap', '--keylog', 'keys.txt', `https://127.0.0.1:${port}/`], consumer);
       expect(get.code, get.stderr).toBe(0);
       // The status page names what was negotiated.
       expect(get.stdout).toContain('SSLv3');
+      // ssl3 view works from the package as installed: its page script was built by the
+      // package's build, since a user's install has no esbuild to build it with.
+      expect(existsSync(join(consumer, 'node_modules', 'esbuild'))).toBe(false);
+      const view = await inDir(bin, ['view', 'cap.pcap', '--keylog', 'keys.txt', '-o', 'lesson.html'], consumer);
+      expect(view.code, view.stderr).toBe(0);
+      const html = readFileSync(join(consumer, 'lesson.html'), 'utf8');
+      expect(html).toContain(`<script>${readFileSync(join(installed, 'dist', 'viewer', 'viewer-page.js'), 'utf8')}</script>`);
+      const records = lessonIn(html).explanation.connections[0].records;
+      expect(records.filter((r) => r.encrypted).map((r) => r.decryption?.verdict)).toEqual(records.filter((r) => r.encrypted).map(() => 'MAC ok'));
     } finally {
       server.kill('SIGTERM');
       await new Promise((done) => server.once('close', done));

@@ -28,6 +28,7 @@ import { pemDecode } from '../../src/pki/pem.js';
 import { toHex } from '../../src/util/bytes.js';
 import { Ssl3Error } from '../../src/util/errors.js';
 import { findPeer } from '../helpers/peers.js';
+import { headerOffsets } from '../../fuzz/mutate.js';
 
 const SEED = Number(process.env.SSL3_FUZZ_SEED ?? 0x5eed1);
 const BUDGET_MS = Number(process.env.SSL3_FUZZ_MS ?? 3000);
@@ -43,36 +44,6 @@ function prng(seed: number): (n: number) => number {
     x ^= x << 5;
     return (x >>> 0) % n;
   };
-}
-
-/** Offsets of every tag byte and length byte in a DER tree, for targeted mutations. */
-function headerOffsets(bytes: Uint8Array): { tags: number[]; lengths: number[] } {
-  const tags: number[] = [];
-  const lengths: number[] = [];
-  const visit = (start: number, end: number): void => {
-    let p = start;
-    while (p + 1 < end) {
-      tags.push(p);
-      lengths.push(p + 1);
-      let len = bytes[p + 1];
-      let hdr = 2;
-      if (len & 0x80) {
-        const n = len & 0x7f;
-        len = 0;
-        for (let i = 0; i < n; i++) len = len * 256 + bytes[p + 2 + i];
-        hdr += n;
-      }
-      if (bytes[p] & 0x20) visit(p + hdr, p + hdr + len);
-      // Many keys and certificates wrap DER in OCTET STRING and BIT STRING: look inside too.
-      else if ((bytes[p] === 0x04 || bytes[p] === 0x03) && len > 2) {
-        const inner = p + hdr + (bytes[p] === 0x03 ? 1 : 0);
-        if (bytes[inner] === 0x30) visit(inner, p + hdr + len);
-      }
-      p += hdr + len;
-    }
-  };
-  visit(0, bytes.length);
-  return { tags, lengths };
 }
 
 function mutate(seed: Uint8Array, offsets: { tags: number[]; lengths: number[] }, rnd: (n: number) => number): Uint8Array {

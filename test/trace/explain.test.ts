@@ -418,7 +418,9 @@ describe('ssl3 explain: wrong keys and tampering', () => {
   });
 
   it('a key log line with the wrong master_secret: every MAC differs, so nothing is shown as decrypted', () => {
-    const wrong = client.keylog[0].replace(/[0-9a-f](\s*)$/, (d, s: string) => `${d === '0' ? '1' : '0'}${s}`);
+    // The master_secret's last hex digit changed (the match is the digit and the line end after it).
+    const wrong = client.keylog[0].replace(/([0-9a-f])(\s*)$/, (_m, d: string, s: string) => `${d === '0' ? '1' : '0'}${s}`);
+    expect(wrong).not.toBe(client.keylog[0]);
     const c = explainCapture(bytes, withKeyLog([wrong])).connections[0];
     expect(c.records.filter((r) => r.encrypted).map((r) => r.decryption?.verdict)).toEqual(Array(6).fill('MAC differs: wrong keys, or the record was changed on the way'));
     expect(c.records.filter((r) => r.encrypted).every((r) => r.fragment === undefined)).toBe(true);

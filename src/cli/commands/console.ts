@@ -1,5 +1,5 @@
 /**
- * `ssl3 console`: the device's IOS-style command line (CONFIG.md; the feature guide's
+ * `ssl3 console`: the device's IOS-style command line (docs/ios-configuration.md; the feature guide's
  * examples). It runs the HTTP and HTTPS servers its configuration describes and changes them
  * live as commands are entered. On a terminal it behaves like a router's console (prompt,
  * Tab completion, `?` help as soon as it is typed, Ctrl-Z to leave configuration mode); with

@@ -12,6 +12,8 @@ import { request } from '../../http/https-client.js';
 import { responseEnd } from '../../http/response-end.js';
 import type { SSLSocket } from '../../socket/ssl-socket.js';
 import { CLIENT_FLAGS, CLIENT_SYNOPSIS, CLIENT_USAGE, clientOptionsFromFlags, describeFailure } from '../client-flags.js';
+import { liveLesson, VIEWER_FLAG, VIEWER_USAGE, writeFirst } from '../viewer-option.js';
+import { teeRecorders } from '../../viewer/live-lesson.js';
 
 /** Resolves when every connection's TCP socket has closed, or after `ms`. */
 async function allClosed(sockets: readonly SSLSocket[], ms: number): Promise<void> {
@@ -22,14 +24,15 @@ async function allClosed(sockets: readonly SSLSocket[], ms: number): Promise<voi
 }
 
 const USAGE = `ssl3 get URL [-o FILE] [-i] [-X METHOD] [-H 'Name: value']... [-d DATA] [-L]
-          ${CLIENT_SYNOPSIS}
+          ${CLIENT_SYNOPSIS} [--viewer FILE]
   -o FILE          write the body to FILE instead of standard output
   -i               print the response status line and headers first
   -X METHOD        request method (default GET, or POST with -d)
   -H 'N: V'        extra request header (repeatable)
   -d DATA          request body (@FILE reads it from a file)
   -L               follow redirects (up to 10)
-${CLIENT_USAGE}`;
+${CLIENT_USAGE}
+${VIEWER_USAGE}`;
 
 export const getCommand: Command = {
   name: 'get',
@@ -49,6 +52,7 @@ export const getCommand: Command = {
           data: { type: 'string', short: 'd' },
           location: { type: 'boolean', short: 'L' },
           ...CLIENT_FLAGS,
+          ...VIEWER_FLAG,
         },
       }),
     );
@@ -69,12 +73,16 @@ export const getCommand: Command = {
     const body = values.data === undefined ? undefined : values.data.startsWith('@') ? readFileSync(values.data.slice(1)) : Buffer.from(values.data);
     const method = values.request ?? (body ? 'POST' : 'GET');
     const { ssl, keylog } = clientOptionsFromFlags(values, io, 'get');
+    const lesson = liveLesson(values.viewer, `ssl3 get ${url.href}`, 'get', io);
+    await writeFirst(lesson, values.viewer);
+    ssl.pcap = teeRecorders(ssl.pcap, lesson);
     const sockets: SSLSocket[] = [];
     try {
       return await fetchFollowingRedirects();
     } finally {
       // The capture ends with each connection's FIN exchange: wait for it before returning.
       if (ssl.pcap) await allClosed(sockets, 2_000);
+      await lesson?.close();
     }
 
     async function fetchFollowingRedirects(): Promise<number> {
@@ -86,6 +94,7 @@ export const getCommand: Command = {
             const socket = s as unknown as SSLSocket;
             sockets.push(socket);
             if (keylog) socket.on('keylog', keylog);
+            if (lesson) socket.on('keylog', (line: Buffer) => lesson.keylog(line));
           });
           req.end(body);
         }).catch((e: Error) => {

@@ -10,6 +10,7 @@ import { bridgeCommand } from './bridge.js';
 import { connectCommand } from './connect.js';
 import { enrollCommand } from './enroll.js';
 import { explainCommand } from './explain.js';
+import { viewCommand } from './view.js';
 import { checkCommand } from './check.js';
 import { probeCommand } from './probe.js';
 
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   bridgeCommand,
   enrollCommand,
   explainCommand,
+  viewCommand,
   checkCommand,
   probeCommand,
 ];

@@ -37,11 +37,15 @@ import { parseLdapUrl } from '../../http/crl-fetch.js';
 import { crlFreshness, crlProblem, describeCrl, parseCrls } from '../../pki/crl.js';
 import { REVOCATION_MODES, type RevocationMode } from '../../pki/revocation.js';
 import type { RevocationInput } from '../../socket/options.js';
+import { liveLesson, VIEWER_FLAG, VIEWER_USAGE, writeFirst } from '../viewer-option.js';
+import { teeRecorders } from '../../viewer/live-lesson.js';
+import { parsePrivateKey } from '../../pki/keys.js';
+import type { ServerKey } from '../../trace/explain-keys.js';
 
 const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
        ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F]
            [--client-auth --ca F [--crl FILE|URL] [--crl-mode M]] [--allow-renegotiation] [--data-dir DIR] [--hostname NAME]
-           [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys] [--no-record-split] [--seed S]
+           [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys] [--no-record-split] [--seed S] [--viewer FILE]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
            [--auth-password P | --auth-users F] [--access-log F|-]
   --config FILE    run the servers an IOS startup-config describes (ip http secure-server,
@@ -77,6 +81,7 @@ const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog
                    that Wireshark/tshark read and decrypt with the --keylog file
 ${TRACE_USAGE}
 ${SEED_USAGE}
+${VIEWER_USAGE}
  IOS server policies (they apply to both ports):
   --http-port N    also serve plain HTTP on port N, same content (ip http server, ip http port)
   --access-list L  clients allowed, IOS standard ACL entries separated by ',' or ';', first match
@@ -204,6 +209,15 @@ function upstreamOf(text: string, io: CliIo): ReturnType<typeof serviceForwarder
   return serviceForwarder(url, { onUpstreamError: (err, req) => io.stderr(`ssl3 serve: ${req.method} ${req.url}: upstream ${url.host}: ${err.message}\n`) });
 }
 
+/** The server's key for a --viewer lesson, so it shows the derivation from the pre_master_secret (a bad key is createServer's to report). */
+function lessonKeys(keyPem: string, name: string): ServerKey[] | undefined {
+  try {
+    return [{ name, key: parsePrivateKey(keyPem) }];
+  } catch {
+    return undefined;
+  }
+}
+
 function listenError(bind: string, port: number, e: unknown): UsageError {
   const err = e as NodeJS.ErrnoException;
   return new UsageError(`cannot listen on ${bind}:${port}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.code === 'EACCES' ? 'permission denied' : err.message}`, 1);
@@ -236,6 +250,7 @@ export const serveCommand: Command = {
           pcap: { type: 'string' },
           ...TRACE_FLAGS,
           ...SEED_FLAG,
+          ...VIEWER_FLAG,
           'http-port': { type: 'string' },
           'access-list': { type: 'string' },
           'max-connections': { type: 'string' },
@@ -267,25 +282,30 @@ export const serveCommand: Command = {
     const ca = values.ca ? readFileOrFail('ca', values.ca) : undefined;
     const revocation = revocationFromFlags(values.crl, values['crl-mode'], !!values['client-auth'], ca, io);
     const { pcapRandom, ...seeded } = seededOptions(values.seed, 'server', 'serve', io);
-    const pcap = openPcapFile(values.pcap, 'serve', io, pcapRandom);
+    const capture = openPcapFile(values.pcap, 'serve', io, pcapRandom);
     const { policy, log } = policyFromFlags(values, io);
 
     let keyPem: string;
     let certPem: string;
+    let keyFile: string;
     let note = '';
     if (values.key && values.cert) {
       keyPem = readFileOrFail('key', values.key);
+      keyFile = values.key;
       certPem = readFileOrFail('cert', values.cert);
     } else {
       const dataDir = values['data-dir'] ?? '.ssl3';
       const id = await loadOrCreateIdentity({ dataDir, hostname: values.hostname ?? osHostname() });
       keyPem = id.keyPem;
+      keyFile = id.keyFile;
       certPem = id.certPem;
       note = id.created ? ` (new self-signed certificate in ${dataDir})` : ` (self-signed certificate from ${dataDir})`;
     }
     const keylog = keylogAppender(values.keylog);
     const trace = tracerFromFlags(values, io, 'server');
     const root = values.root;
+    const lesson = liveLesson(values.viewer, `ssl3 serve on port ${port}`, 'serve', io, values.viewer ? lessonKeys(keyPem, keyFile) : undefined);
+    const pcap = teeRecorders(capture, lesson);
 
     const handler: RequestHandler = (req, res) => {
       if (upstream) upstream.forwarder.handle(req, res);
@@ -297,6 +317,13 @@ export const serveCommand: Command = {
       handler,
     );
     if (keylog) server.ssl.on('keylog', keylog);
+    if (lesson) server.ssl.on('keylog', (line: Buffer) => lesson.keylog(line));
+    try {
+      await writeFirst(lesson, values.viewer);
+    } catch (e) {
+      log?.end();
+      throw e;
+    }
     const plain = httpPort === undefined ? undefined : new HttpServer({ policy }, handler);
     try {
       await server.listen(port, bind);
@@ -320,12 +347,14 @@ export const serveCommand: Command = {
       await Promise.all([server.close(), plain?.close()]);
       upstream?.close();
       if (log) await new Promise<void>((resolve) => log.end(resolve));
+      await lesson?.close();
     });
     io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${host(addr)}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
     if (plain) {
       const a = plain.address() as AddressInfo;
       io.stdout(`ssl3: serving plain HTTP on http://${host(a)}:${a.port}/\n`);
     }
+    if (values.viewer) io.stdout(`ssl3: the lesson page of these connections is ${values.viewer} (reload it to see new ones)\n`);
     await stopped;
     return 0;
   },
