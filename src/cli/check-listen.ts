@@ -18,6 +18,7 @@ import { parseIpAddress } from '../pki/hostname.js';
 import type { Certificate } from '../pki/certificate.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { formatHostPort } from '../util/host-port.js';
 
 export type ListenValues = Partial<Record<'listen' | 'ca-out' | 'ca-key' | 'ca-cert' | 'key' | 'hostname' | 'wait' | 'timeout', string | boolean>> & { only?: string; json?: boolean; junit?: string; verbose?: boolean };
 
@@ -69,7 +70,7 @@ export async function checkListening(values: ListenValues, io: CliIo): Promise<n
     run = await checkClients({ host, port }, clientContext(pki, { timeoutMs: timeout * 1000 }), checks, {
       waitSeconds: wait,
       onListening: (p, address) => {
-        where = `${address.includes(':') ? `[${address}]` : address}:${p}`;
+        where = formatHostPort(address, p);
         // The cue to start the clients; with --json it goes to stderr, which the JSON leaves alone.
         const line = `ssl3 check --listen ${where}: ${checks.length} checks of an SSL 3.0 client, one per connection${note ? `; ${note}` : ''}\n`;
         if (values.json) io.stderr(line);

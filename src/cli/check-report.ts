@@ -30,7 +30,8 @@ export function tableLines(r: CheckResult, check: Described, widths: { name: num
 }
 
 export function listChecks(checks: readonly Described[]): string {
-  return checks.map((c) => `${c.name.padEnd(30)} ${c.cites}\n  ${c.level}: ${c.expectation}\n`).join('');
+  const width = Math.max(0, ...checks.map((c) => c.name.length));
+  return checks.map((c) => `${c.name.padEnd(width)}  ${c.cites}\n  ${c.level}: ${c.expectation}\n`).join('');
 }
 
 /** The checks --only names; an unknown name is a usage error. */

@@ -14,6 +14,7 @@ import { checkListening } from '../check-listen.js';
 import { CLIENT_CHECKS } from '../../harness/check/client-suite.js';
 import { checkServer, SERVER_CHECKS } from '../../harness/check/server-suite.js';
 import { reachable } from '../../harness/transport.js';
+import { formatHostPort } from '../../util/host-port.js';
 
 const USAGE = `ssl3 check HOST[:PORT] [--only NAME[,NAME]...] [--json] [--junit FILE] [--timeout S] [--verbose]
 ssl3 check --listen [ADDR:]PORT (--ca-out FILE | --ca-key FILE --ca-cert FILE) [--key FILE] [--hostname NAME] [--wait S] [--only ...] [--json] [--junit FILE] [--timeout S] [--verbose]
@@ -80,7 +81,7 @@ export const checkCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('give exactly one HOST[:PORT]');
     const { host, port } = parseTarget(positionals[0]);
     const timeout = seconds('--timeout', values.timeout, 5, 300);
-    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const target = formatHostPort(host, port);
     const unreachable = await reachable({ host, port, connectTimeoutMs: timeout * 1000 });
     if (unreachable) throw new UsageError(`cannot connect to ${target}: ${unreachable}`, 1);
     if (!values.json) io.stdout(`ssl3 check ${target}: ${checks.length} checks of an SSL 3.0 server\n`);

@@ -14,6 +14,7 @@ import { seconds } from '../check-report.js';
 import { probeServer, type ProbeReport } from '../../harness/probe/probe.js';
 import type { CertificateSummary } from '../../harness/probe/certificate-summary.js';
 import { reachable } from '../../harness/transport.js';
+import { formatHostPort } from '../../util/host-port.js';
 
 const USAGE = `ssl3 probe HOST[:PORT] [--json] [--timeout S]
 ssl3 probe --targets FILE [--concurrency N] [--timeout S]
@@ -77,7 +78,7 @@ export function readTargets(path: string): { host: string; port: number }[] {
 
 /** One target: its inventory, or why it could not be probed. */
 async function probeOne(target: { host: string; port: number }, timeout: number): Promise<ProbeReport | { target: string; error: string }> {
-  const name = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  const name = formatHostPort(target.host, target.port);
   const why = await reachable({ ...target, connectTimeoutMs: timeout * 1000 });
   if (why) return { target: name, error: why };
   return probeServer({ ...target, connectTimeoutMs: timeout * 1000 }, { timeoutSeconds: timeout });

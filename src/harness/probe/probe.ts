@@ -12,6 +12,7 @@
 import { CIPHER_SUITES, suiteById, type CipherSuite } from '../../ciphers/suites.js';
 import { decodeCertificate, findRenegotiationInfo, HandshakeType } from '../../handshake/messages.js';
 import { SSL3_VERSION } from '../../record/content-types.js';
+import { formatHostPort } from '../../util/host-port.js';
 import { runAgainst, type Target } from '../transport.js';
 import type { ConversationResult } from '../runner.js';
 import { clientHandshake, clientResumption } from '../scripts.js';
@@ -109,7 +110,7 @@ export async function probeServer(target: Target, options: ProbeOptions = {}): P
     // A malformed renegotiation_info is no support.
   }
   return {
-    target: `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`,
+    target: formatHostPort(target.host, target.port),
     ssl3: accepted.length > 0,
     tls,
     sslv2Hello: v2.serverHello?.version === SSL3_VERSION,
