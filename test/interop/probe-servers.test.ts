@@ -149,7 +149,7 @@ describe('ssl3 probe against our server, selfserv and JSSE, each with its own su
     expect(reports.get('ours-a')!.weaknesses).toEqual([
       'POODLE: CBC suites under SSL 3.0 (CVE-2014-3566)',
       'RC4: biased keystream (RFC 7465)',
-      '64-bit blocks: 3DES and DES (SWEET32, CVE-2016-2183)',
+      '64-bit blocks: 3des-ede-cbc-sha, des-cbc-sha (SWEET32, CVE-2016-2183)',
       'NULL suites: no encryption at all',
     ]);
     expect(reports.get('ours-b')!.weaknesses).toEqual(['POODLE: CBC suites under SSL 3.0 (CVE-2014-3566)', 'RC4: biased keystream (RFC 7465)']);

@@ -62,7 +62,8 @@ export function weaknessesOf(suites: readonly CipherSuite[], compression: readon
   const out: string[] = [];
   if (suites.some((s) => s.blockSize > 1)) out.push('POODLE: CBC suites under SSL 3.0 (CVE-2014-3566)');
   if (suites.some((s) => s.cipher === 'rc4')) out.push('RC4: biased keystream (RFC 7465)');
-  if (suites.some((s) => s.blockSize === 8)) out.push('64-bit blocks: 3DES and DES (SWEET32, CVE-2016-2183)');
+  const small = suites.filter((s) => s.blockSize === 8).map((s) => s.iosKeyword);
+  if (small.length) out.push(`64-bit blocks: ${small.join(', ')} (SWEET32, CVE-2016-2183)`);
   if (suites.some((s) => s.cipher === 'null')) out.push('NULL suites: no encryption at all');
   if (compression.includes('deflate')) out.push('compression: CRIME (CVE-2012-4929)');
   return out;
