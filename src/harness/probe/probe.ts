@@ -101,8 +101,14 @@ export async function probeServer(target: Target, options: ProbeOptions = {}): P
   const chain = certificatesOf(first);
   let resumption = false;
   if (accepted.length) {
-    const full = await run('full handshake', clientHandshake(), [accepted[0].id]);
-    if (full.passed && full.session?.id.length) resumption = (await run('resumption', clientResumption(), [accepted[0].id], full.session)).passed;
+    // The full handshake ends with close_notify, and the server's answer to it (its own, or
+    // the close) is waited for: a server caches the session once its Finished is out, and one
+    // that does so on another thread (NSS selfserv) may not have it yet for a hello sent the
+    // moment our Finished check passed. Its answer comes after that, whatever the threads.
+    const close: Step[] = [{ send: 'alert', alert: 'close_notify' }, { expect: 'alert', alert: 'close_notify', orClose: true }];
+    const full = await run('full handshake', [...clientHandshake(), ...close], [accepted[0].id]);
+    // The session is there once both Finished verified, whatever the server did with close_notify.
+    if (full.session?.id.length) resumption = (await run('resumption', clientResumption(), [accepted[0].id], full.session)).passed;
   }
   let secureRenegotiation = false;
   try {
