@@ -51,7 +51,7 @@ const BULK: { suite: string; nss: string; mb: number }[] = [
 ];
 
 /** `ssl3 serve` with one process, then with `--workers N` for each N here. */
-const WORKERS = [1];
+const WORKERS = [1, 2];
 const HS_NAMES = WORKERS.flatMap((w) => ['nss-hs-full', 'nss-hs-resumed'].map((n) => (w === 1 ? n : `${n}-workers${w}`)));
 const SEND_NAMES = BULK.map((b) => `nss-send-${b.suite}`);
 const RECV_NAMES = BULK.map((b) => `nss-recv-${b.suite}`);

@@ -32,7 +32,8 @@ import type { CaServices, ConfigContext, RuntimeStatus } from './context.js';
 import { httpScepTransport } from '../http/scep-transport.js';
 import { fetchCrl } from '../http/crl-fetch.js';
 import { CrlCache } from '../pki/crl-cache.js';
-import type { ClientAuthOptions } from '../socket/index.js';
+import type { ClientAuthOptions, SessionStoreProvider } from '../socket/index.js';
+import type { ConnectionGate } from '../http/connection-limit.js';
 import { clientAuthOf, decoySecret, policyOptionsOf, serverSuites, type ClientAuthSettings } from './effective.js';
 import { ensureDeviceIdentity, generateKeyPairs, selfSignedCertificates, serverIdentity } from './keyring.js';
 import { defaultConfig, DEFAULT_MODULUS, fqdn, type KeyRing, type RunningConfig, type StoredPassword } from './model.js';
@@ -58,6 +59,13 @@ export interface RouterOptions {
   selfSignedModulus?: number;
   /** How SCEP reaches CAs (default: HTTP to the trustpoint's enrollment URL and proxy) and how polls wait. */
   ca?: Partial<CaServices>;
+  /**
+   * The connection limit and session cache to use instead of the device's own: those of a
+   * cluster's primary process, shared by all its workers (`ssl3 serve --config --workers N`).
+   */
+  shared?: { limit: ConnectionGate; sessionCache: SessionStoreProvider };
+  /** The HTTPS server's RSA private-key operations in worker threads (src/socket/rsa-pool.ts); default on the event loop. */
+  rsaThreads?: boolean;
 }
 
 /** The listeners the running servers are bound to (only those that are running). */
@@ -96,7 +104,7 @@ export class Router implements ConfigContext {
   readonly config: RunningConfig = defaultConfig();
   private readonly decoy: StoredPassword = decoySecret();
   /** One policy for both servers: one connection limit and one set of counters, as in IOS. */
-  readonly policy = new ServerPolicy(policyOptionsOf(this.config, this.decoy));
+  readonly policy: ServerPolicy;
   private readonly bind: string;
   private readonly printer: (text: string) => void;
   private readonly store: DataDirectory;
@@ -123,6 +131,7 @@ export class Router implements ConfigContext {
     readonly keys: KeyRing,
     store: DataDirectory,
   ) {
+    this.policy = new ServerPolicy({ ...policyOptionsOf(this.config, this.decoy), limit: options.shared?.limit });
     this.bind = options.bind ?? '0.0.0.0';
     this.printer = options.print ?? (() => {});
     this.store = store;
@@ -284,7 +293,16 @@ export class Router implements ConfigContext {
       return;
     }
     const server = new HttpsServer(
-      { ...identityOf(settings), ciphers: settings.suites, ...this.clientAuthOptions(settings.clientAuth), trace: this.options.trace, pcap: this.options.pcap, policy: this.policy },
+      {
+        ...identityOf(settings),
+        ciphers: settings.suites,
+        ...this.clientAuthOptions(settings.clientAuth),
+        trace: this.options.trace,
+        pcap: this.options.pcap,
+        policy: this.policy,
+        sessionCache: this.options.shared?.sessionCache,
+        rsaThreads: this.options.rsaThreads,
+      },
       this.handler,
     );
     const keylog = this.options.keylog;

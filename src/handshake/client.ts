@@ -17,20 +17,20 @@
  * application calls renegotiate(), never on a server's HelloRequest alone.
  */
 import type { CipherSuite } from '../ciphers/suites.js';
-import { PREMASTER_LENGTH, rsaEncryptPkcs1, rsaSignPkcs1 } from '../pki/rsa.js';
+import { PREMASTER_LENGTH, emsaPkcs1v15Encode, modulusBytes, rsaEncryptPkcs1 } from '../pki/rsa.js';
+import { localPrivateKey } from './private-key.js';
 import type { RsaPublicKey } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { bytesEqual, concatBytes, toHex } from '../util/bytes.js';
 import { SslAlertError } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
-import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
+import { afterStep, assertNever, exchangeFinished, helloRandom, unexpected } from './state-helpers.js';
 import {
   HandshakeType,
   TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
   decodeCertificate,
   decodeCertificateRequest,
-  decodeFinished,
   decodeServerHello,
   encodeCertificate,
   encodeCertificateVerify,
@@ -197,7 +197,17 @@ export class ClientHandshake implements HandshakeMachine {
       if (offered.cipherSuite !== suite.id) throw new SslAlertError('BAD_SERVER_HELLO', 'server resumed the session with a different cipher suite');
       this.host.trace(`server resumes session ${toHex(offered.id)}`);
       this.host.setPendingKeys(suite, offered.masterSecret, clientRandom, server.random);
-      this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain: offered.peerCertificates, resumed: true } };
+      const chain = offered.peerCertificates;
+      const resume = (verdict?: PeerVerdict) => {
+        this.state = { name: 'change_cipher_spec', k: { ...h, master: offered.masterSecret, chain, verdict, resumed: true } };
+      };
+      // The session's chain is judged again under this connection's settings (its trust anchors,
+      // name and CRLs may not be those of the connection that made the session), as node:tls
+      // checks the name again on a resumption; the server's CCS and Finished wait meanwhile.
+      const verify = options.verifyPeer;
+      if (!verify || chain.length === 0) return resume(offered.peerVerdict);
+      this.state = { name: 'waiting', step: "the verdict on the resumed session's server certificate" };
+      afterStep(this.host, verify(chain), (verdict) => resume(accepted(verdict)));
       return;
     }
     this.state = { name: 'certificate', h };
@@ -238,31 +248,46 @@ export class ClientHandshake implements HandshakeMachine {
     }
     this.state = { name: 'waiting', step: 'the verdict on the server certificate' };
     afterStep(this.host, verify(chain), (verdict) => {
-      if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
-      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict } };
+      this.state = { name: 'certificate_request_or_done', c: { ...h, chain, serverKey, verdict: accepted(verdict) } };
     });
   }
 
   private onServerHelloDone(c: Certified, body: Uint8Array, certificateRequested: boolean): void {
     expectEmpty(body, 'ServerHelloDone');
     const { options } = this.host;
-    const haveIdentity = !!(options.certificateChain?.length && options.privateKey);
-    if (certificateRequested) {
-      if (haveIdentity) this.send(HandshakeType.certificate, encodeCertificate(options.certificateChain!));
-      // Section 5.6.6 / 5.4.2: without a certificate an SSL 3.0 client sends a no_certificate warning.
-      else this.host.sendWarningAlert('no_certificate');
-    }
+    const signing = certificateRequested && !!(options.certificateChain?.length && options.privateKey);
+    // Section 5.6.6 / 5.4.2: without a certificate an SSL 3.0 client sends a no_certificate warning.
+    if (certificateRequested && !signing) this.host.sendWarningAlert('no_certificate');
+    const certificate = signing ? encodeHandshake(HandshakeType.certificate, encodeCertificate(options.certificateChain!)) : undefined;
+    if (certificate) this.transcript.update(certificate);
     // Section 5.6.7.1: client_version, then 46 random bytes.
     const premaster = this.host.random(48);
     premaster[0] = SSL3_VERSION >> 8;
     premaster[1] = SSL3_VERSION & 0xff;
-    this.send(HandshakeType.client_key_exchange, rsaEncryptPkcs1(c.serverKey, premaster, this.host.random));
+    const keyExchange = encodeHandshake(HandshakeType.client_key_exchange, rsaEncryptPkcs1(c.serverKey, premaster, this.host.random));
+    this.transcript.update(keyExchange);
     const master = masterSecret(premaster, c.clientRandom, c.server.random);
     this.host.setPendingKeys(c.suite, master, c.clientRandom, c.server.random);
-    if (certificateRequested && haveIdentity) {
-      const hash = this.transcript.certificateVerify(master);
-      this.send(HandshakeType.certificate_verify, encodeCertificateVerify(rsaSignPkcs1(options.privateKey!, 'md5-sha1', hash, this.host.random)));
+    if (!certificate) {
+      this.host.sendHandshake(keyExchange);
+      return this.finishFlight(c, master);
     }
+    // Section 5.6.8: CertificateVerify signs the hash of the messages before it. The signature
+    // may be made elsewhere (private-key.ts): the flight waits for it, to leave in one piece.
+    const hash = this.transcript.certificateVerify(master);
+    const key = options.privateKey!;
+    const operations = options.privateKeyOperations ?? localPrivateKey(key, this.host.random);
+    this.state = { name: 'waiting', step: 'the RSA private-key operation' };
+    afterStep(this.host, operations.sign(emsaPkcs1v15Encode('md5-sha1', hash, modulusBytes(key))), (signature) => {
+      this.host.sendHandshake(certificate);
+      this.host.sendHandshake(keyExchange);
+      this.send(HandshakeType.certificate_verify, encodeCertificateVerify(signature));
+      this.finishFlight(c, master);
+    });
+  }
+
+  /** The end of the client's flight: ChangeCipherSpec and Finished. */
+  private finishFlight(c: Certified, master: Uint8Array): void {
     this.host.sendChangeCipherSpec();
     const clientVerifyData = this.transcript.finished(master, 'client');
     this.send(HandshakeType.finished, clientVerifyData);
@@ -270,22 +295,12 @@ export class ClientHandshake implements HandshakeMachine {
   }
 
   private onFinished(k: Keyed, msg: HandshakeMessage): void {
-    const expected = this.transcript.finished(k.master, 'server');
-    const serverVerifyData = decodeFinished(msg.body);
-    if (!ctBytesEqual(expected, serverVerifyData)) {
-      throw new SslAlertError('BAD_FINISHED', 'server Finished does not verify (wrong keys or altered handshake)');
-    }
-    this.transcript.update(msg.raw);
-    let clientVerifyData = k.clientVerifyData;
-    if (!clientVerifyData) {
-      // A resumption: our ChangeCipherSpec and Finished follow the server's.
-      this.host.sendChangeCipherSpec();
-      clientVerifyData = this.transcript.finished(k.master, 'client');
-      this.send(HandshakeType.finished, clientVerifyData);
-    }
+    // A resumption's client Finished follows the server's; a full handshake's went first.
+    const { peerVerifyData: serverVerifyData, ourVerifyData: clientVerifyData } = exchangeFinished(
+      this.host, this.transcript, (t, b) => this.send(t, b), k.master, 'server', msg, k.clientVerifyData);
     const session: Session = k.resumed
       ? this.host.options.session!
-      : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, createdAt: this.host.now() };
+      : { id: k.server.sessionId, masterSecret: k.master, cipherSuite: k.suite.id, peerCertificates: k.chain, peerVerdict: k.verdict, createdAt: this.host.now() };
     this.state = { name: 'done' };
     this.host.complete({
       suite: k.suite,
@@ -300,6 +315,12 @@ export class ClientHandshake implements HandshakeMachine {
       serverVerifyData,
     });
   }
+}
+
+/** The verdict, if it lets the handshake go on (verified, or accepted unverified by the settings). */
+function accepted(verdict: PeerVerdict): PeerVerdict {
+  if (!verdict.ok && !verdict.accepted) throw new SslAlertError(verdict.kind, `server certificate rejected: ${verdict.reason}`);
+  return verdict;
 }
 
 /** What a state expects, for the unexpected_message of anything else. */

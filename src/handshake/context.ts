@@ -10,8 +10,9 @@ import type { CipherSuite } from '../ciphers/suites.js';
 import type { RsaPrivateKey } from '../pki/rsa-key.js';
 import type { RandomSource } from '../util/random.js';
 import type { AlertName, FailureKind } from '../record/alerts.js';
-import type { Session, SessionCache } from './session.js';
+import type { Session, SessionStore } from './session.js';
 import type { HandshakeMessage } from './messages.js';
+import type { PrivateKeyOperations } from './private-key.js';
 
 /**
  * The verdict on the peer's chain. A refusal names its kind of failure, which decides the
@@ -47,6 +48,12 @@ export interface HandshakeOptions {
   // Our own identity: the server's always, the client's when a server asks.
   certificateChain?: readonly Uint8Array[];
   privateKey?: RsaPrivateKey;
+  /**
+   * Where the private-key operations run (private-key.ts): elsewhere, answering later (a pool
+   * of worker threads), instead of here on `privateKey` itself. `privateKey` is still given:
+   * its public half sizes the blocks.
+   */
+  privateKeyOperations?: PrivateKeyOperations;
 
   // Server only.
   /** Send a CertificateRequest. */
@@ -55,7 +62,8 @@ export interface HandshakeOptions {
   requireCert?: boolean;
   /** DER names listed in CertificateRequest.certificate_authorities. */
   certificateAuthorities?: readonly Uint8Array[];
-  sessionCache?: SessionCache;
+  /** Sessions to resume and to keep (session.ts); its lookup may be asynchronous. */
+  sessionCache?: SessionStore;
   /** Allow a client to renegotiate. Off by default (see connection.ts). */
   allowRenegotiation?: boolean;
 

@@ -18,20 +18,20 @@
  */
 import type { CipherSuite } from '../ciphers/suites.js';
 import { suiteById } from '../ciphers/suites.js';
-import { rsaDecryptPremaster, rsaVerifyPkcs1 } from '../pki/rsa.js';
+import { premasterDecryptionInput, premasterFromBlock, rsaVerifyPkcs1 } from '../pki/rsa.js';
+import { localPrivateKey } from './private-key.js';
 import { modulusBytes } from '../pki/rsa-key.js';
 import { ctBytesEqual } from '../util/ct.js';
 import { SslAlertError, ALERTS } from '../record/alerts.js';
 import { SSL3_VERSION } from '../record/content-types.js';
 import type { HandshakeHost, HandshakeInput, HandshakeMachine, PeerVerdict } from './context.js';
-import { afterStep, assertNever, helloRandom, unexpected } from './state-helpers.js';
+import { afterStep, assertNever, exchangeFinished, helloRandom, unexpected } from './state-helpers.js';
 import {
   ClientCertificateType,
   HandshakeType,
   decodeCertificate,
   decodeCertificateVerify,
   decodeClientHello,
-  decodeFinished,
   decodeRsaClientKeyExchange,
   decodeV2ClientHello,
   encodeCertificate,
@@ -192,10 +192,21 @@ export class ServerHandshake implements HandshakeMachine {
     if (!hello.compressionMethods.includes(0)) throw new SslAlertError('NO_NULL_COMPRESSION', 'client does not offer null compression');
     const secureRenegotiation = this.checkRenegotiationInfo(hello);
     const offered = new Set(hello.cipherSuites);
+    // Section 5.6.1.2: a session ID the client offers is looked up. The cache may answer later
+    // (one shared by several processes): the handshake waits, holding further input.
+    const cache = options.sessionCache;
+    if (v2 || !cache || hello.sessionId.length === 0) return this.fullHandshake(hello, offered, secureRenegotiation);
+    this.state = { name: 'waiting', step: 'the session cache' };
+    afterStep(this.host, cache.get(hello.sessionId), (session) => {
+      const cached = this.resumable(session, offered);
+      if (cached) this.resume(hello, cached, secureRenegotiation);
+      else this.fullHandshake(hello, offered, secureRenegotiation);
+    });
+  }
 
-    const cached = v2 ? undefined : this.resumable(hello, offered);
-    if (cached) return this.resume(hello, cached, secureRenegotiation);
-
+  /** No session to resume: a new one, with the full handshake (figure 1). */
+  private fullHandshake(hello: ClientHello, offered: Set<number>, secureRenegotiation: boolean): void {
+    const { options } = this.host;
     const suite = options.suites.find((s) => offered.has(s.id));
     if (!suite) {
       const names = hello.cipherSuites.map((id) => suiteById(id)?.iosKeyword ?? `0x${id.toString(16).padStart(4, '0')}`);
@@ -250,10 +261,9 @@ export class ServerHandshake implements HandshakeMachine {
     return true;
   }
 
-  /** A cached session the client asks for, if its suite is still allowed and offered. */
-  private resumable(hello: ClientHello, offered: Set<number>): Session | undefined {
-    const { sessionCache, suites, requireCert } = this.host.options;
-    const s = sessionCache?.get(hello.sessionId);
+  /** The cached session the client asks for, if its suite is still allowed and offered. */
+  private resumable(s: Session | undefined, offered: Set<number>): Session | undefined {
+    const { suites, requireCert } = this.host.options;
     if (!s || !offered.has(s.cipherSuite) || !suites.some((x) => x.id === s.cipherSuite)) return undefined;
     // A session made without a client certificate must not satisfy a server that now requires one.
     if (requireCert && s.peerCertificates.length === 0) return undefined;
@@ -269,7 +279,7 @@ export class ServerHandshake implements HandshakeMachine {
     this.host.sendChangeCipherSpec();
     const serverVerifyData = this.transcript.finished(session.masterSecret, 'server');
     this.send(HandshakeType.finished, serverVerifyData);
-    this.state = { name: 'change_cipher_spec', k: { ...n, master: session.masterSecret, peerChain: session.peerCertificates, resumed: true, serverVerifyData } };
+    this.state = { name: 'change_cipher_spec', k: { ...n, master: session.masterSecret, peerChain: session.peerCertificates, verdict: session.peerVerdict, resumed: true, serverVerifyData } };
   }
 
   private sendServerHello(n: Negotiated): void {
@@ -331,12 +341,19 @@ export class ServerHandshake implements HandshakeMachine {
   private onClientKeyExchange(n: Negotiated, peer: Peer, encrypted: Uint8Array): void {
     const { options } = this.host;
     // Section 5.6.7.1 and the Bleichenbacher countermeasure: whatever is wrong with the block
-    // (padding, length, version), continue with a random premaster; the Finished check fails later.
-    const premaster = rsaDecryptPremaster(options.privateKey!, encrypted, n.hello.version, this.host.random);
-    const master = masterSecret(premaster, n.hello.random, n.serverRandom);
-    this.host.setPendingKeys(n.suite, master, n.hello.random, n.serverRandom);
-    const k: Keyed = { ...n, ...peer, master, resumed: false };
-    this.state = peer.peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k };
+    // (padding, length, version), continue with a random premaster; the Finished check fails
+    // later. The private-key operation may run elsewhere (private-key.ts): the block it
+    // returns is checked here, with masks, whatever its origin.
+    const prepared = premasterDecryptionInput(options.privateKey!, encrypted, this.host.random);
+    const operations = options.privateKeyOperations ?? localPrivateKey(options.privateKey!, this.host.random);
+    this.state = { name: 'waiting', step: 'the RSA private-key operation' };
+    afterStep(this.host, operations.decrypt(prepared.input), (em) => {
+      const { premaster } = premasterFromBlock(em, n.hello.version, prepared);
+      const master = masterSecret(premaster, n.hello.random, n.serverRandom);
+      this.host.setPendingKeys(n.suite, master, n.hello.random, n.serverRandom);
+      const k: Keyed = { ...n, ...peer, master, resumed: false };
+      this.state = peer.peerChain.length ? { name: 'certificate_verify', k } : { name: 'change_cipher_spec', k };
+    });
   }
 
   private onCertificateVerify(k: Keyed, msg: HandshakeMessage): void {
@@ -354,22 +371,15 @@ export class ServerHandshake implements HandshakeMachine {
   }
 
   private onFinished(k: Keyed, msg: HandshakeMessage): void {
-    const expected = this.transcript.finished(k.master, 'client');
-    const got = decodeFinished(msg.body);
-    if (!ctBytesEqual(expected, got)) throw new SslAlertError('BAD_FINISHED', 'client Finished does not verify (wrong keys or altered handshake)');
-    this.transcript.update(msg.raw);
-    let serverVerifyData = k.serverVerifyData;
-    if (!serverVerifyData) {
-      // A full handshake: our ChangeCipherSpec and Finished follow the client's.
-      this.host.sendChangeCipherSpec();
-      serverVerifyData = this.transcript.finished(k.master, 'server');
-      this.send(HandshakeType.finished, serverVerifyData);
-    }
+    // A full handshake's server Finished follows the client's; a resumption's went first.
+    const { peerVerifyData: got, ourVerifyData: serverVerifyData } = exchangeFinished(
+      this.host, this.transcript, (t, b) => this.send(t, b), k.master, 'client', msg, k.serverVerifyData);
     const session: Session = {
       id: k.sessionId,
       masterSecret: k.master,
       cipherSuite: k.suite.id,
       peerCertificates: k.peerChain,
+      peerVerdict: k.verdict,
       createdAt: this.host.now(),
     };
     if (!k.resumed) this.host.options.sessionCache?.set(session);

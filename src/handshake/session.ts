@@ -5,6 +5,7 @@
  * first) and in lifetime, and takes its clock from the caller.
  */
 import { toHex } from '../util/bytes.js';
+import type { PeerVerdict } from './context.js';
 
 export interface Session {
   readonly id: Uint8Array;
@@ -12,8 +13,23 @@ export interface Session {
   readonly cipherSuite: number;
   /** DER certificates, leaf first, as the peer sent them (empty when it sent none). */
   readonly peerCertificates: readonly Uint8Array[];
+  /**
+   * The verdict on peerCertificates when the session was made. A resumption reports it again
+   * (there is no Certificate message to judge), as OpenSSL keeps a session's verify result.
+   */
+  readonly peerVerdict?: PeerVerdict;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
+}
+
+/**
+ * What a server handshake needs of a session cache. `get` may answer later (a cache kept in
+ * another process, shared by several): the handshake then waits for it (HandshakeHost.waitFor).
+ * A found session is checked by the handshake (suite, client certificate) before it is used.
+ */
+export interface SessionStore {
+  get(id: Uint8Array): Session | undefined | PromiseLike<Session | undefined>;
+  set(session: Session): void;
 }
 
 export interface SessionCacheOptions {
@@ -25,7 +41,7 @@ export interface SessionCacheOptions {
 
 const key = toHex;
 
-export class SessionCache {
+export class SessionCache implements SessionStore {
   private readonly entries = new Map<string, Session>();
   private readonly maxEntries: number;
   private readonly lifetimeMs: number;

@@ -1,9 +1,13 @@
 /**
  * Pieces both handshake state machines share: the error for a message the current state does
  * not accept (each state names the one message it expects, as rustls does), the exhaustiveness
- * check for the state switch, and the hello Random (RFC 6101 section 5.6.1.2).
+ * check for the state switch, the hello Random (RFC 6101 section 5.6.1.2) and the Finished
+ * exchange that ends a handshake (5.6.9).
  */
 import { SslAlertError } from '../record/alerts.js';
+import { ctBytesEqual } from '../util/ct.js';
+import { HandshakeType, decodeFinished, type HandshakeMessage } from './messages.js';
+import type { Transcript } from './ssl3-prf.js';
 import type { HandshakeHost, MaybeAsync } from './context.js';
 
 export function unexpected(expected: string, got: string): SslAlertError {
@@ -37,4 +41,32 @@ export function afterStep<T>(host: HandshakeHost, value: MaybeAsync<T>, then: (v
 
 function isThenable<T>(value: MaybeAsync<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === 'function';
+}
+
+/**
+ * RFC 6101 5.6.9: the peer's Finished checked, in constant time, against the hashes of the
+ * handshake so far, then hashed in; then ours, unless it went first (the side that sends its
+ * ChangeCipherSpec second, the client of a full handshake or the server of a resumption, has
+ * sent it already and passes it as `ours`). `send` is the machine's own (it hashes what it sends).
+ */
+export function exchangeFinished(
+  host: HandshakeHost,
+  transcript: Transcript,
+  send: (type: number, body: Uint8Array) => void,
+  master: Uint8Array,
+  peer: 'client' | 'server',
+  msg: HandshakeMessage,
+  ours: Uint8Array | undefined,
+): { peerVerifyData: Uint8Array; ourVerifyData: Uint8Array } {
+  const peerVerifyData = decodeFinished(msg.body);
+  if (!ctBytesEqual(transcript.finished(master, peer), peerVerifyData)) {
+    throw new SslAlertError('BAD_FINISHED', `${peer} Finished does not verify (wrong keys or altered handshake)`);
+  }
+  transcript.update(msg.raw);
+  if (!ours) {
+    host.sendChangeCipherSpec();
+    ours = transcript.finished(master, peer === 'client' ? 'server' : 'client');
+    send(HandshakeType.finished, ours);
+  }
+  return { peerVerifyData, ourVerifyData: ours };
 }

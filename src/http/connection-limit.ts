@@ -53,13 +53,24 @@ export interface Slot {
   release(): void;
 }
 
+/**
+ * What a server asks for a slot: a ConnectionLimit of its own, or one kept in another process
+ * (the cluster primary's, src/http/cluster-worker.ts), whose answer comes later: the server
+ * then holds the new connection, reading nothing from it, until the answer arrives.
+ */
+export interface ConnectionGate {
+  readonly counters: ConnectionCounters;
+  max: number;
+  acquire(yieldSlot?: () => void, canYield?: () => boolean): Slot | undefined | Promise<Slot | undefined>;
+}
+
 interface Holder {
   released: boolean;
   readonly yieldSlot?: () => void;
   readonly canYield?: () => boolean;
 }
 
-export class ConnectionLimit {
+export class ConnectionLimit implements ConnectionGate {
   readonly counters: ConnectionCounters = { accepted: 0, refused: 0, denied: 0, yielded: 0, current: 0, peak: 0, requests: 0 };
   private limit: number;
   /** Slots not yet settled that can yield, oldest first. */
@@ -104,6 +115,20 @@ export class ConnectionLimit {
       settle: () => this.opening.delete(holder),
       release: () => this.free(holder),
     };
+  }
+
+  /**
+   * Counts back a connection that was told to yield but had been answered meanwhile, so kept
+   * its slot (a limit asked over IPC learns of the answer a moment late; see
+   * cluster-worker.ts): it holds a settled slot again, even over the limit, until it closes.
+   */
+  restore(): Slot {
+    const c = this.counters;
+    c.yielded--;
+    c.current++;
+    if (c.current > c.peak) c.peak = c.current;
+    const holder: Holder = { released: false };
+    return { settle: () => {}, release: () => this.free(holder) };
   }
 
   private free(holder: Holder): void {

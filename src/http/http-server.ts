@@ -22,9 +22,11 @@ export class HttpServer extends PolicyServer {
     const server = net.createServer();
     super(server, 'http', http.createServer(options.http ?? {}), options.policy, handler);
     this.net = server;
-    server.on('connection', (raw: net.Socket) => {
-      if (this.adopt(raw, raw)) this.http.emit('connection', raw);
-    });
+    server.on('connection', (raw: net.Socket) =>
+      this.whenAdmitted(raw, () => {
+        if (this.adopt(raw, raw)) this.http.emit('connection', raw);
+      }),
+    );
   }
 }
 

@@ -36,7 +36,7 @@ import type { Duplex } from 'node:stream';
 import { accessPermits, displayAddress, parseAccessList, type AccessList } from './access-list.js';
 import { accessLogger, trackResponse, type AccessLogEntry, type AccessLogSink } from './access-log.js';
 import { BasicAuth, type BasicAuthOptions } from './basic-auth.js';
-import { checkMaxConnections, ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters, type Slot } from './connection-limit.js';
+import { checkMaxConnections, ConnectionLimit, DEFAULT_MAX_CONNECTIONS, type ConnectionCounters, type ConnectionGate, type Slot } from './connection-limit.js';
 import { ConnectionTimers, resolveTimeoutPolicy, type ExpiryReason, type TimeoutPolicy } from './timeout-policy.js';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -55,6 +55,12 @@ export interface ServerPolicyOptions {
   auth?: BasicAuthOptions;
   /** One entry per request: a callback, or a stream that gets one text line per request. */
   accessLog?: AccessLogSink;
+  /**
+   * The connection limit to count against, instead of a new one of the policy's own: for a
+   * limit shared with other processes (src/http/cluster-worker.ts). Taken at construction;
+   * update() changes its maximum, as for the policy's own.
+   */
+  limit?: ConnectionGate;
   /** Milliseconds a closing connection gets for the close_notify exchange before it is destroyed (default 2000). */
   closeGraceMs?: number;
   /** Seconds a new connection gets to finish opening: its SSL handshake, or on the plain port its first request (default 10, 1..600). */
@@ -69,7 +75,7 @@ function checkHandshakeTimeout(s: number): number {
 }
 
 export class ServerPolicy {
-  readonly limit: ConnectionLimit;
+  readonly limit: ConnectionGate;
   private current!: {
     accessList?: AccessList;
     timeout?: TimeoutPolicy;
@@ -80,7 +86,7 @@ export class ServerPolicy {
   };
 
   constructor(options: ServerPolicyOptions = {}) {
-    this.limit = new ConnectionLimit(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+    this.limit = options.limit ?? new ConnectionLimit(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
     this.update(options);
   }
 
@@ -148,6 +154,16 @@ export class ServerPolicy {
   }
 }
 
+/** Settles `slot` when the first bytes are written to `raw` (the SSL server's first flight). */
+function settleOnFirstWrite(raw: net.Socket, slot: Slot): void {
+  const write = raw.write;
+  raw.write = function (this: net.Socket, ...args: Parameters<net.Socket['write']>) {
+    raw.write = write;
+    slot.settle();
+    return write.apply(this, args);
+  } as net.Socket['write'];
+}
+
 /** One accepted TCP connection, from accept to close. */
 interface Conn {
   readonly raw: net.Socket;
@@ -179,6 +195,8 @@ export abstract class PolicyServer {
   private readonly conns = new Set<Conn>();
   private readonly byRaw = new WeakMap<object, Conn>();
   private readonly byStream = new WeakMap<object, Conn>();
+  /** Connections waiting for a slot from a limit kept elsewhere, and what runs once they have one. */
+  private readonly admitting = new WeakMap<net.Socket, (() => void)[]>();
   private readonly handlers: RequestHandler[] = [];
   private closing = false;
   /** node:http's keep-alive timeout as configured, before ours replaced it. */
@@ -282,10 +300,47 @@ export abstract class PolicyServer {
       return;
     }
     // An SSL connection the server has answered keeps its slot (connection-limit.ts says why).
-    const slot = policy.limit.acquire(() => raw.destroy(), this.kind === 'https' ? () => raw.bytesWritten === 0 : undefined);
+    const canYield = this.kind === 'https' ? () => raw.bytesWritten === 0 : undefined;
+    const slot = policy.limit.acquire(() => raw.destroy(), canYield);
+    if (!(slot instanceof Promise)) {
+      this.admit(raw, slot);
+      return;
+    }
+    // A limit kept elsewhere: process nothing (no SSL record, no request) until it answers.
+    raw.pause();
+    this.admitting.set(raw, []);
+    slot.then(
+      (s) => {
+        if (raw.destroyed) s?.release();
+        else if (this.admit(raw, s)) {
+          // That limit cannot ask canYield() when it picks a connection to yield: it is told
+          // the moment the server answers (its first write), when the answer becomes no.
+          if (s && canYield) settleOnFirstWrite(raw, s);
+          raw.resume();
+        }
+      },
+      () => raw.destroy(),
+    );
+  }
+
+  /**
+   * Runs `then` once the connection is counted in: at once, or when a limit kept elsewhere has
+   * answered; never if it was refused. (A subclass hands a plain connection to node:http then.)
+   */
+  protected whenAdmitted(raw: net.Socket, then: () => void): void {
+    const waiting = this.admitting.get(raw);
+    if (waiting) waiting.push(then);
+    else then();
+  }
+
+  /** Counts a connection in under its slot, or closes it when it got none (false). */
+  private admit(raw: net.Socket, slot: Slot | undefined): boolean {
+    const policy = this.policy;
+    const waiting = this.admitting.get(raw) ?? [];
+    this.admitting.delete(raw);
     if (!slot) {
       raw.destroy();
-      return;
+      return false;
     }
     this.followTimeoutPolicy();
     const timeout = policy.timeout;
@@ -307,6 +362,8 @@ export abstract class PolicyServer {
         expire: (reason) => this.onExpire(conn, reason),
       });
     }
+    for (const then of waiting) then();
+    return true;
   }
 
   /** The connection has opened: no deadline any more, and it keeps its slot under pressure. */

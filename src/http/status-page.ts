@@ -1,6 +1,7 @@
 /**
  * The built-in page served when no base path is configured: what this SSL 3.0 connection
- * negotiated (protocol, cipher suite, session ID, resumption) and the client's certificate,
+ * negotiated (protocol, cipher suite, session ID, resumption), the client's certificate and the
+ * server process (one of several with `serve --workers`),
  * so an operator can point a legacy client at the server and see what it speaks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +23,8 @@ export function statusPage(req: IncomingMessage, res: ServerResponse): void {
     ['Session ID', session?.id.length ? toHex(session.id) : '(none)'],
     ['Session resumed', socket.isSessionReused?.() ? 'yes' : 'no'],
     ['Client address', `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`],
+    // Which process served it: one of several under `ssl3 serve --workers N`.
+    ['Server process', String(process.pid)],
     [
       'Client certificate',
       'subject' in peer ? `${Object.entries(peer.subject).map(([k, v]) => `${k}=${v}`).join(', ')} (SHA-256 ${peer.fingerprint256})` : 'none',

@@ -141,10 +141,27 @@ export function rsaDecryptPremasterDetailed(
   random: RandomSource = systemRandom,
 ): { premaster: Uint8Array; goodMask: number } {
   assertRsaPrivateKey(key);
-  const [major, minor] = versionBytes(expectedVersion);
+  const prepared = premasterDecryptionInput(key, ciphertext, random);
+  const em = i2osp(rsaPrivate(key, os2ip(prepared.input), random), modulusBytes(key));
+  return premasterFromBlock(em, expectedVersion, prepared);
+}
+
+/**
+ * What rsaDecryptPremasterDetailed does before the private-key operation, for a caller that
+ * has it done elsewhere (another thread, a token: handshake/private-key.ts): the substitute
+ * secret, drawn first, and the RSADP input, a k-octet value below n. The mask records the
+ * public length and range checks, which end in the substitute too, never in a throw.
+ */
+export interface PremasterDecryption {
+  readonly input: Uint8Array;
+  readonly fake: Uint8Array;
+  readonly goodMask: number;
+}
+
+export function premasterDecryptionInput(key: RsaPublicKey, ciphertext: Uint8Array, random: RandomSource = systemRandom): PremasterDecryption {
+  assertRsaPublicKey(key);
   const k = modulusBytes(key);
-  const sepIndex = k - PREMASTER_LENGTH - 1;
-  if (sepIndex < 2 + 8) {
+  if (k - PREMASTER_LENGTH - 1 < 2 + 8) {
     throw new RsaError('KEY_TOO_SMALL', `a ${k}-octet RSA key cannot carry a ${PREMASTER_LENGTH}-octet premaster secret`);
   }
 
@@ -161,10 +178,20 @@ export function rsaDecryptPremasterDetailed(
   let c = lengthOk ? os2ip(ciphertext) : 0n;
   const rangeOk = c < key.n;
   if (!rangeOk) c %= key.n;
-  let good = lengthOk && rangeOk ? -1 : 0;
+  return { input: i2osp(c, k), fake, goodMask: lengthOk && rangeOk ? -1 : 0 };
+}
 
-  const em = i2osp(rsaPrivate(key, c, random), k);
-
+/**
+ * What rsaDecryptPremasterDetailed does after the private-key operation: `em` (k octets, the
+ * RSADP output) is checked with masks and the premaster or the substitute selected, in
+ * constant time. `em` is wiped.
+ */
+export function premasterFromBlock(em: Uint8Array, expectedVersion: ProtocolVersionLike, prepared: PremasterDecryption): { premaster: Uint8Array; goodMask: number } {
+  const [major, minor] = versionBytes(expectedVersion);
+  const k = prepared.input.length;
+  if (em.length !== k) throw new RsaError('BAD_BLOCK', `the private-key operation returned ${em.length} octets, not ${k}`);
+  const sepIndex = k - PREMASTER_LENGTH - 1;
+  let good = prepared.goodMask;
   // 00 02, then em[2 .. k-50] all nonzero (k-51 >= 8 octets of PS), em[k-49] == 00.
   good &= ctEqMask(em[0], 0x00) & ctEqMask(em[1], 0x02);
   let nonzero = -1;
@@ -174,7 +201,7 @@ export function rsaDecryptPremasterDetailed(
   good &= ctEqMask(em[sepIndex + 1], major) & ctEqMask(em[sepIndex + 2], minor);
 
   const decrypted = em.subarray(sepIndex + 1);
-  const premaster = ctSelectBytes(good, decrypted, fake);
+  const premaster = ctSelectBytes(good, decrypted, prepared.fake);
   em.fill(0); // `fake` belongs to the RandomSource's caller: copied by ctSelectBytes, not wiped
   return { premaster, goodMask: good };
 }

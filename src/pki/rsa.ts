@@ -24,6 +24,8 @@ export {
   emsaPkcs1v15Encode,
   PKCS1_DIGEST_LENGTH,
   PREMASTER_LENGTH,
+  premasterDecryptionInput,
+  premasterFromBlock,
   rsaDecryptPkcs1,
   rsaDecryptPremaster,
   rsaDecryptPremasterDetailed,
@@ -31,5 +33,6 @@ export {
   rsaSignPkcs1,
   rsaVerifyPkcs1,
   type Pkcs1HashAlg,
+  type PremasterDecryption,
   type ProtocolVersionLike,
 } from './pkcs1.js';

@@ -2,8 +2,9 @@
  * connect() and createServer(), shaped like node:tls's. Sockets are plain net sockets; the
  * SSL 3.0 work happens in SSLSocket / Connection; the options are resolved in options.ts.
  */
+import { createHash } from 'node:crypto';
 import * as net from 'node:net';
-import { SessionCache, type SessionCacheOptions } from '../handshake/session.js';
+import { SessionCache, type SessionStore } from '../handshake/session.js';
 import type { CipherSuite } from '../ciphers/suites.js';
 import type { Role } from '../connection/connection.js';
 import { CrlCache } from '../pki/crl-cache.js';
@@ -22,10 +23,12 @@ import {
   type ServerIdentity,
   type ServerOptions,
   type ServerSettings,
+  isSessionStoreProvider,
+  rsaPoolOf,
   type SocketSettings,
 } from './options.js';
 
-export type { ClientAuthOptions, ClientSslOptions, CommonOptions, ConnectOptions, ServerIdentity, ServerOptions } from './options.js';
+export type { ClientAuthOptions, ClientSslOptions, CommonOptions, ConnectOptions, ServerIdentity, ServerOptions, SessionStoreProvider } from './options.js';
 
 /**
  * The onWire hook recording one connection in `pcap`: the flow starts once the TCP connection
@@ -85,8 +88,8 @@ export class SSLServer extends net.Server {
   private settings: ServerSettings;
   /** What each new connection's SSLSocket is given: resolved again only when a setter changes the settings. */
   private socketSettings: SocketSettings;
-  private cache?: SessionCache;
-  private readonly cacheOptions: SessionCacheOptions | false | undefined;
+  private cache?: SessionStore;
+  private readonly cacheOptions: ServerOptions['sessionCache'];
   /** CRLs fetched for client certificates, kept across connections until their nextUpdate. */
   readonly crlCache = new CrlCache();
 
@@ -99,12 +102,15 @@ export class SSLServer extends net.Server {
     this.cacheOptions = options.sessionCache;
     this.cache = this.newSessionCache();
     this.socketSettings = serverSocketSettings(options, this.settings, this.cache);
+    // The RSA threads start with the server rather than with its first full handshake.
+    const pool = rsaPoolOf(options);
+    if (pool) this.once('listening', () => pool.warm());
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (raw: net.Socket) => this.onConnection(raw));
   }
 
-  /** Resumable sessions of this server; a new cache after a change of identity or client authentication. */
-  get sessionCache(): SessionCache | undefined {
+  /** Resumable sessions of this server; a new cache (or scope) after a change of identity or client authentication. */
+  get sessionCache(): SessionStore | undefined {
     return this.cache;
   }
 
@@ -140,8 +146,11 @@ export class SSLServer extends net.Server {
     this.socketSettings = serverSocketSettings(this.options, settings, this.cache);
   }
 
-  private newSessionCache(): SessionCache | undefined {
-    return this.cacheOptions === false ? undefined : new SessionCache({ ...this.cacheOptions, now: this.options.now });
+  private newSessionCache(): SessionStore | undefined {
+    const o = this.cacheOptions;
+    if (o === false) return undefined;
+    if (isSessionStoreProvider(o)) return o.store(sessionScope(this.settings));
+    return new SessionCache({ ...o, now: this.options.now });
   }
 
   private onConnection(raw: net.Socket): void {
@@ -155,6 +164,17 @@ export class SSLServer extends net.Server {
     ssl.on('keylog', (line: Buffer) => this.emit('keylog', line, ssl));
     ssl.startHandshake();
   }
+}
+
+/** The scope of a server's sessions: a digest of what a resumed client skips the checks of. */
+function sessionScope(s: ServerSettings): string {
+  const h = createHash('sha256');
+  const part = (bytes: Uint8Array | string) => h.update(`${bytes.length}:`).update(bytes);
+  for (const c of s.chain) part(c);
+  part(`ca ${s.ca.length}`);
+  for (const c of s.ca) part(c.raw);
+  part(`request ${s.requestCert} require ${s.requireCert} revocation ${s.revocation?.mode ?? 'none'} ${s.revocation?.queryUrl ?? ''}`);
+  return h.digest('hex');
 }
 
 export function createServer(options: ServerOptions, secureConnectionListener?: (socket: SSLSocket) => void): SSLServer {

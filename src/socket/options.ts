@@ -7,12 +7,14 @@
  */
 import type * as net from 'node:net';
 import type { CipherSuite } from '../ciphers/suites.js';
-import type { Session, SessionCache, SessionCacheOptions } from '../handshake/session.js';
+import type { Session, SessionCacheOptions, SessionStore } from '../handshake/session.js';
 import type { Pin } from '../pki/pin.js';
 import type { Role, TraceEvent } from '../connection/connection.js';
 import { textTracer } from '../trace/text-trace.js';
 import type { FlowRecorder } from '../trace/pcap.js';
 import type { SSLSocketOptions } from './ssl-socket.js';
+import { sharedRsaPool, type RsaPool } from './rsa-pool.js';
+import type { PrivateKeyOperations } from '../handshake/private-key.js';
 import { makePeerVerifier } from './peer-verification.js';
 import { DEFAULT_SUITES, parseSuiteList } from '../ciphers/suites.js';
 import type { Certificate } from '../pki/certificate.js';
@@ -137,6 +139,13 @@ export interface CommonOptions {
   now?: () => number;
   /** The hello Random entirely from `random`, gmt_unix_time included (see HandshakeOptions). */
   randomHelloTime?: boolean;
+  /**
+   * Do the RSA private-key operations (a server's premaster decryption, a client's
+   * CertificateVerify signature) in worker threads, off the event loop (rsa-pool.ts): true
+   * for the process's pool (as many threads as cores), or a pool of one's own. Default: on
+   * the event loop.
+   */
+  rsaThreads?: boolean | RsaPool;
 }
 
 export interface ConnectOptions extends CommonOptions {
@@ -157,7 +166,26 @@ export interface ServerOptions extends CommonOptions {
   requireCert?: boolean;
   /** Allow client-initiated renegotiation (default false). */
   allowRenegotiation?: boolean;
-  sessionCache?: SessionCacheOptions | false;
+  /**
+   * Sessions to resume: this server's own cache (its options; the default), false for none,
+   * or a SessionStoreProvider: a cache kept elsewhere and shared, such as the primary
+   * process's for all cluster workers (src/http/cluster-worker.ts).
+   */
+  sessionCache?: SessionCacheOptions | false | SessionStoreProvider;
+}
+
+/**
+ * Sessions kept outside the server, for several servers alike (one per worker process). The
+ * scope names what a session was made under (index.ts sessionScope(): identity and client
+ * authentication): servers with the same settings share their sessions, and a change of
+ * settings starts a scope of its own, as a new cache does for a server on its own.
+ */
+export interface SessionStoreProvider {
+  store(scope: string): SessionStore;
+}
+
+export function isSessionStoreProvider(o: ServerOptions['sessionCache']): o is SessionStoreProvider {
+  return typeof (o as SessionStoreProvider | undefined)?.store === 'function';
 }
 
 
@@ -203,6 +231,7 @@ const CLIENT_SSL_OPTIONS: Record<keyof ClientSslOptions, true> = {
   random: true,
   now: true,
   randomHelloTime: true,
+  rsaThreads: true,
   servername: true,
   session: true,
 };
@@ -230,6 +259,16 @@ function asList<T>(v: T | readonly T[] | undefined): T[] {
 }
 
 /** The settings both roles pass on unchanged from the user's options. */
+/** The pool the options ask for, if any. */
+export function rsaPoolOf(o: CommonOptions): RsaPool | undefined {
+  return o.rsaThreads === true ? sharedRsaPool() : o.rsaThreads || undefined;
+}
+
+/** A private key's operations as the options want them done: in the pool, or (undefined) here. */
+function keyOperations(o: CommonOptions, key: RsaPrivateKey | undefined): PrivateKeyOperations | undefined {
+  return key && rsaPoolOf(o)?.operations(key);
+}
+
 function commonSettings(o: CommonOptions, role: Role): Pick<SocketSettings, 'random' | 'now' | 'randomHelloTime' | 'traceSecrets' | 'splitCbcRecords' | 'onTrace' | 'handshakeTimeout'> {
   const { random, now, randomHelloTime, traceSecrets, splitCbcRecords } = o;
   return { random, now, randomHelloTime, traceSecrets, splitCbcRecords, onTrace: tracer(o.trace, role), handshakeTimeout: o.handshakeTimeout ?? 120_000 };
@@ -260,6 +299,7 @@ export function resolveClientOptions(options: ConnectOptions): ResolvedClient {
       session: options.session,
       certificateChain: chain.map((c) => c.raw),
       privateKey: key,
+      privateKeyOperations: keyOperations(options, key),
       verifyPeer: makePeerVerifier({
         ca,
         pins: asList(options.pin),
@@ -312,12 +352,13 @@ export function resolveServerOptions(options: ServerOptions, crlCache: CrlCache)
 }
 
 /** What each SSLSocket a server accepts is given, from its options and current settings. */
-export function serverSocketSettings(options: ServerOptions, live: ServerSettings, sessionCache: SessionCache | undefined): SocketSettings {
+export function serverSocketSettings(options: ServerOptions, live: ServerSettings, sessionCache: SessionStore | undefined): SocketSettings {
   return {
     ...commonSettings(options, 'server'),
     suites: live.suites,
     certificateChain: live.chain,
     privateKey: live.key,
+    privateKeyOperations: keyOperations(options, live.key),
     requestCert: live.requestCert,
     requireCert: live.requireCert,
     certificateAuthorities: live.ca.map((c) => c.subject.raw),

@@ -1,7 +1,7 @@
 /**
  * `ssl3 bridge` proven with the browser it exists for: headless Chromium (Debian `chromium`,
- * driven by playwright-core, which never downloads a browser of its own here) opens SSL 3.0
- * servers through the bridge:
+ * driven by puppeteer-core, which never downloads a browser of its own here; see
+ * test/helpers/browsers.ts) opens SSL 3.0 servers through the bridge:
  * (a) our own HTTPS server;
  * (b) NSS selfserv, whose page echoes the request it got;
  * (c) a test server that behaves like an old device (test/helpers/old-device.ts): HTTP/1.0,
@@ -15,12 +15,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'puppeteer-core';
 import { createServer, type HttpsServer } from '../../src/http/https-server.js';
 import { statusPage } from '../../src/http/status-page.js';
 import { privateKeyToPem } from '../../src/pki/keys.js';
 import { selfSignedCertificate } from '../../src/pki/selfsign.js';
 import { certificateToPem } from '../../src/pki/x509.js';
+import { ARTIFACTS, launchChromium } from '../helpers/browsers.js';
 import { findPeer } from '../helpers/peers.js';
 import { makeIdentity, P12_PASSWORD, type IdentityFiles } from '../helpers/identity.js';
 import { nodeRsaKey } from '../helpers/keys.js';
@@ -30,12 +31,7 @@ import { Daemon, SUITES, findTools, freePort, makeNssDb, nssImportP12, removeTem
 const chromiumPath = findPeer('chromium', 'chromium');
 const nss = findTools({ selfserv: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', openssl: 'openssl' });
 
-/** Where the screenshots go: git-ignored, kept by CI as artifacts (.ci/run says so). */
-const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const CLI = join(process.cwd(), 'src', 'cli', 'main.ts');
-
-/** The flags the brief asks for: no sandbox (root), nothing fetched from outside, a fresh profile. */
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 // --- the old device --------------------------------------------------------------------------
 
@@ -84,8 +80,17 @@ async function startBridge(target: string, caFile: string): Promise<{ daemon: Da
   return { daemon, url: `http://127.0.0.1:${port}` };
 }
 
+/** An element's text; '' when it has none. */
+const textOf = (where: Page | Frame, selector: string) => where.$eval(selector, (e) => e.textContent ?? '');
+
+/** The frame a frameset names `name`. */
+async function frameNamed(tab: Page, name: string): Promise<Frame> {
+  for (const f of tab.frames()) if ((await (await f.frameElement())?.evaluate((e) => e.getAttribute('name'))) === name) return f;
+  throw new Error(`no frame named ${name} in ${tab.url()}`);
+}
+
 describe.skipIf(!chromiumPath)('headless Chromium through ssl3 bridge', () => {
-  let browser: BrowserContext;
+  let browser: Browser;
   let ours: HttpsServer;
   let device: OldDevice;
   let selfserv: Selfserv | undefined;
@@ -122,8 +127,7 @@ describe.skipIf(!chromiumPath)('headless Chromium through ssl3 bridge', () => {
       starts.push(startBridge(`https://127.0.0.1:${selfserv.port}/`, nssId.certFile).then((b) => ((toSelfserv = b.url), b.daemon)));
     }
     bridges.push(...(await Promise.all(starts)));
-    browser = await chromium.launchPersistentContext(tempDir('chromium-profile'), { executablePath: chromiumPath!, headless: true, args: CHROMIUM_FLAGS });
-    browser.setDefaultTimeout(15_000);
+    browser = await launchChromium(chromiumPath!, { profile: tempDir('chromium-profile') });
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 90_000);
 
@@ -138,6 +142,7 @@ describe.skipIf(!chromiumPath)('headless Chromium through ssl3 bridge', () => {
 
   async function open(url: string): Promise<Page> {
     const tab = await browser.newPage();
+    tab.setDefaultTimeout(15_000);
     const response = await tab.goto(url);
     expect(response?.status(), `${url}: ${bridges.map((b) => b.output).join('\n')}`).toBe(200);
     return tab;
@@ -145,15 +150,15 @@ describe.skipIf(!chromiumPath)('headless Chromium through ssl3 bridge', () => {
 
   it('(a) opens our SSL 3.0 server’s page', async () => {
     const tab = await open(`${toOurs}/`);
-    expect(await tab.textContent('h1')).toBe('SSL 3.0 connection');
-    expect(await tab.textContent('body')).toMatch(/Protocol\s*SSLv3/);
+    expect(await textOf(tab, 'h1')).toBe('SSL 3.0 connection');
+    expect(await textOf(tab, 'body')).toMatch(/Protocol\s*SSLv3/);
     await tab.screenshot({ path: join(ARTIFACTS, 'chromium-bridge-ours.png') });
     await tab.close();
   });
 
   it.skipIf(!nss)('(b) opens NSS selfserv’s page, which echoes the request the browser sent through the bridge', async () => {
     const tab = await open(`${toSelfserv}/from-chromium?x=1`);
-    const text = (await tab.textContent('body')) ?? '';
+    const text = await textOf(tab, 'body');
     expect(text).toContain('GET /from-chromium?x=1 HTTP/1.1');
     expect(text).toMatch(/user-agent: [^\n]*Chrome\//i);
     await tab.screenshot({ path: join(ARTIFACTS, 'chromium-bridge-selfserv.png') });
@@ -163,19 +168,20 @@ describe.skipIf(!chromiumPath)('headless Chromium through ssl3 bridge', () => {
   it('(c) logs in to an old device, follows its absolute redirect, keeps the cookie and reads the page behind the login', async () => {
     const tab = await open(`${toDevice}/`); // not logged in: the device redirects to https://device/login.html
     expect(new URL(tab.url()).pathname).toBe('/login.html');
-    expect(await tab.textContent('h1')).toBe('Device login');
-    await tab.fill('#user', 'admin');
-    await tab.fill('#password', 'cisco');
-    await Promise.all([tab.waitForURL(`${toDevice}/index.html`), tab.click('#go')]);
+    expect(await textOf(tab, 'h1')).toBe('Device login');
+    await tab.locator('#user').fill('admin');
+    await tab.locator('#password').fill('cisco');
+    await Promise.all([tab.waitForNavigation(), tab.click('#go')]);
+    expect(tab.url()).toBe(`${toDevice}/index.html`);
     // The frames load through the bridge with the cookie; the main frame's relative links work.
-    const main = tab.frame({ name: 'main' })!;
-    expect(await main.textContent('#serial')).toBe('FTX1234A5BC');
+    const main = await frameNamed(tab, 'main');
+    expect(await textOf(main, '#serial')).toBe('FTX1234A5BC');
     expect(main.url()).toBe(`${toDevice}/status/main.html`);
-    const menu = tab.frame({ name: 'menu' })!;
-    await menu.click('text=Ports');
-    await main.waitForURL(`${toDevice}/status/ports.html`);
-    expect(await main.textContent('#ports')).toBe('Gi0/1 up, Gi0/2 down');
-    const cookies = await browser.cookies(toDevice);
+    const menu = await frameNamed(tab, 'menu');
+    await Promise.all([main.waitForNavigation(), menu.locator('a::-p-text(Ports)').click()]);
+    expect(main.url()).toBe(`${toDevice}/status/ports.html`);
+    expect(await textOf(main, '#ports')).toBe('Gi0/1 up, Gi0/2 down');
+    const cookies = (await browser.cookies()).filter((c) => c.domain === new URL(toDevice).hostname);
     expect(cookies.map((c) => [c.name, c.value, c.secure])).toEqual([['SESSION', '9f2c41d7', false]]);
     await tab.screenshot({ path: join(ARTIFACTS, 'chromium-bridge-device.png') });
     // Every page came from the device whole: HTTP/1.0, close-delimited, never close_notify.

@@ -86,7 +86,53 @@ describe('SSLSocket over loopback', () => {
     first.socket.end();
     const second = await roundTrip({ ca: certPem, session });
     expect(second.socket.isSessionReused()).toBe(true);
+    // The chain the session holds is judged again: still verified, and still this server's.
+    expect(second.socket.authorized).toBe(true);
+    expect(second.socket.getPeerCertificate()).toMatchObject({ subject: { CN: 'localhost' } });
     second.socket.end();
+  });
+
+  it('judges a resumed session under the resuming connection\'s settings, not those that made it', async () => {
+    const first = await roundTrip({ ca: certPem });
+    const session = first.socket.getSession();
+    first.socket.end();
+    // A name the certificate does not carry: refused although the server resumes.
+    const renamed = connect({ host: '127.0.0.1', port, ca: certPem, servername: 'other.example', session });
+    const [err] = (await once(renamed, 'error')) as [Error];
+    expect(err).toMatchObject({ kind: 'HOSTNAME_MISMATCH', alert: 'bad_certificate' });
+    // No trust anchor, unverified allowed: resumed, and reported as not authorized, with the reason.
+    const unverified = await roundTrip({ rejectUnauthorized: false, session });
+    expect(unverified.socket.isSessionReused()).toBe(true);
+    expect(unverified.socket.authorized).toBe(false);
+    expect(unverified.socket.authorizationError).toMatch(/./);
+    unverified.socket.end();
+  });
+
+  it('a server keeps the verdict on a client certificate for the sessions it resumes', async () => {
+    const clientKey = generateRsaKey(512);
+    const clientCert = certificateToPem(selfSignedCertificate({ key: clientKey, hostname: 'client.test', days: 10 }));
+    const verdicts: (boolean | string)[] = [];
+    const authServer = createServer({ key: keyPem, cert: certPem, requestCert: true, requireCert: true, ca: clientCert }, (s: SSLSocket) => {
+      verdicts.push(s.isSessionReused() ? `resumed ${s.authorized}` : `full ${s.authorized}`);
+      s.end('ok');
+      s.on('error', () => {});
+    });
+    authServer.listen(0, '127.0.0.1');
+    await once(authServer, 'listening');
+    const authPort = (authServer.address() as AddressInfo).port;
+    try {
+      let session;
+      for (let i = 0; i < 2; i++) {
+        const c = connect({ host: '127.0.0.1', port: authPort, ca: certPem, key: privateKeyToPem(clientKey), cert: clientCert, session });
+        await once(c, 'secureConnect');
+        expect(await readBytes(c, 2)).toBe('ok');
+        session = c.getSession();
+        c.destroy();
+      }
+      expect(verdicts).toEqual(['full true', 'resumed true']);
+    } finally {
+      authServer.close();
+    }
   });
 
   it('moves a megabyte each way', async () => {

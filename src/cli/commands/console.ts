@@ -117,6 +117,7 @@ export const consoleCommand: Command = {
       keylog: keylogAppender(values.keylog),
       pcap: openPcapFile(values.pcap, 'console', io),
       trace: tracerFromFlags(values, io, 'server'),
+      rsaThreads: true,
     });
     if (device.errors) io.stdout(device.errors);
     const router = device.router;

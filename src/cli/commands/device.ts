@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { UsageError } from '../command.js';
-import { Router } from '../../config/runtime.js';
+import { Router, type RouterOptions } from '../../config/runtime.js';
 import { formatLoadErrors, loadConfig } from '../../config/loader.js';
 import { serverIdentity } from '../../config/keyring.js';
 import { fingerprint } from '../../pki/x509.js';
@@ -26,6 +26,10 @@ export interface DeviceOptions {
   pcap?: FlowRecorder;
   /** Print every record and handshake message of HTTPS connections (true: as text, to stderr). */
   trace?: boolean | ((event: TraceEvent) => void);
+  /** What several processes share (serve --config --workers N): see RouterOptions.shared. */
+  shared?: RouterOptions['shared'];
+  /** RSA private-key operations in worker threads (the commands set it; tests need not). */
+  rsaThreads?: boolean;
 }
 
 export interface OpenedDevice {
@@ -49,7 +53,7 @@ async function readConfig(path: string): Promise<string> {
 export async function openDevice(o: DeviceOptions): Promise<OpenedDevice> {
   let router: Router;
   try {
-    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog, pcap: o.pcap, trace: o.trace });
+    router = await Router.open({ dataDir: o.dataDir, bind: o.bind, print: o.print, keylog: o.keylog, pcap: o.pcap, trace: o.trace, shared: o.shared, rsaThreads: o.rsaThreads });
   } catch (e) {
     throw new UsageError(`--data-dir ${o.dataDir}: ${(e as Error).message}`, 1);
   }

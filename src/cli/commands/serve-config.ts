@@ -16,6 +16,7 @@ import { listeningLines, openDevice } from './device.js';
 import { openPcapFile } from '../pcap-file.js';
 import { keylogAppender } from '../keylog-file.js';
 import { stopOnSignal } from '../signals.js';
+import type { WorkerRole } from '../workers.js';
 import type { TraceEvent } from '../../connection/connection.js';
 
 /** Reloads the file into the running configuration; with errors the running one is kept. */
@@ -49,6 +50,8 @@ export interface ConfiguredServeOptions {
   /** A capture file for every HTTPS connection (--pcap). */
   pcap?: string;
   trace?: (event: TraceEvent) => void;
+  /** In a worker of `--workers N`: the primary's connection limit and session cache, its word to stop or reload. */
+  role?: WorkerRole;
 }
 
 export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Promise<number> {
@@ -60,6 +63,8 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
     keylog: keylogAppender(o.keylog),
     pcap: openPcapFile(o.pcap, 'serve', io),
     trace: o.trace,
+    shared: o.role && { limit: o.role.link.limit(), sessionCache: o.role.link.sessions() },
+    rsaThreads: true,
   });
   const router = device.router;
   if (device.errors) {
@@ -81,7 +86,9 @@ export async function serveFromConfig(o: ConfiguredServeOptions, io: CliIo): Pro
   }
   // A generated identity must survive a restart, or pinned fingerprints would break.
   if (generated && router.keys.keys.length) await router.saveKeys();
-  const stopped = stopOnSignal(io, () => router.close(), () => void reload(router, o.configFile, io));
+  const onReload = () => void reload(router, o.configFile, io);
+  const stopped = o.role ? o.role.stopped(() => router.close(), onReload) : stopOnSignal(io, () => router.close(), onReload);
+  o.role?.ready();
   for (const line of lines) io.stdout(line);
   await stopped;
   return 0;

@@ -32,6 +32,7 @@ import { serveFromConfig } from './serve-config.js';
 import { openPcapFile } from '../pcap-file.js';
 import { keylogAppender } from '../keylog-file.js';
 import { stopOnSignal } from '../signals.js';
+import { isWorker, joinPrimary, runPrimary, type WorkerRole } from '../workers.js';
 import { serviceForwarder } from '../../http/forwarder.js';
 import { parseLdapUrl } from '../../http/crl-fetch.js';
 import { crlFreshness, crlProblem, describeCrl, parseCrls } from '../../pki/crl.js';
@@ -42,8 +43,8 @@ import { teeRecorders } from '../../viewer/live-lesson.js';
 import { parsePrivateKey } from '../../pki/keys.js';
 import type { ServerKey } from '../../trace/explain-keys.js';
 
-const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json]
-       ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F]
+const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog F] [--pcap F] [--trace | --trace-json] [--workers N]
+       ssl3 serve [--port N] [--bind ADDR] [--root DIR | --upstream URL] [--ciphers LIST] [--key F --cert F] [--workers N]
            [--client-auth --ca F [--crl FILE|URL] [--crl-mode M]] [--allow-renegotiation] [--data-dir DIR] [--hostname NAME]
            [--keylog F] [--pcap F] [--trace | --trace-json] [--trace-keys] [--no-record-split] [--seed S] [--viewer FILE]
            [--http-port N] [--access-list LIST] [--max-connections N] [--timeout-policy P]
@@ -52,6 +53,9 @@ const USAGE = `ssl3 serve --config FILE [--data-dir DIR] [--bind ADDR] [--keylog
                    ip http secure-port, ip http secure-ciphersuite, access-list...; see
                    'ssl3 console'); keys and certificates live in the data directory;
                    SIGHUP reloads the file
+  --workers N      run the servers in N processes (1..64, default 1), one per core: one
+                   connection limit, session cache and access log for all; SIGINT/SIGTERM stop
+                   all gracefully, SIGHUP reloads all (--config)
   --port N         secure port: 443 or 1025..65535 (default 4433, or 443 as root)
   --bind ADDR      address to listen on (default 0.0.0.0)
   --root DIR       serve files from DIR (default: a page describing the connection)
@@ -126,12 +130,36 @@ function flagValue<T>(flag: string, parse: () => T): T {
   }
 }
 
-/** The IOS server policy from the flags; the access log stream is returned so shutdown can close it. */
-function policyFromFlags(values: Record<string, string | boolean | undefined>, io: CliIo): { policy: ServerPolicy; log?: WriteStream } {
+/** An open access log: `--access-log FILE` (appended) or `-` (standard output). */
+interface AccessLogFile {
+  write: (line: string) => void;
+  /** Flushes and closes it (a file), once nothing writes to it any more. */
+  close: () => Promise<void>;
+}
+
+/** Opens the access log named by `--access-log`; a file that cannot be opened is one clear line. */
+function openAccessLog(path: string | undefined, io: CliIo): AccessLogFile | undefined {
+  if (path === undefined) return undefined;
+  if (path === '-') return { write: (line) => io.stdout(line), close: async () => {} };
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (e) {
+    throw new UsageError(`--access-log ${path}: ${(e as Error).message}`, 1);
+  }
+  const stream: WriteStream = createWriteStream(path, { flags: 'a' });
+  return { write: (line) => stream.write(line), close: () => new Promise<void>((resolve) => stream.end(resolve)) };
+}
+
+/**
+ * The IOS server policy from the flags, and the access log to close at shutdown. In a worker
+ * of `--workers N`, the connection limit and the access log are the primary's.
+ */
+function policyFromFlags(values: Record<string, string | boolean | undefined>, io: CliIo, role: WorkerRole | undefined): { policy: ServerPolicy; log?: AccessLogFile } {
   const str = (k: string) => values[k] as string | undefined;
   if (str('auth-password') !== undefined && str('auth-users') !== undefined) throw new UsageError('--auth-password and --auth-users exclude each other');
   const options: ServerPolicyOptions = {
     maxConnections: intFlag('max-connections', str('max-connections'), 1, 10000, 5),
+    limit: role?.link.limit(),
   };
   const acl = str('access-list');
   if (acl !== undefined) options.accessList = flagValue('access-list', () => parseAccessList(acl));
@@ -149,18 +177,12 @@ function policyFromFlags(values: Record<string, string | boolean | undefined>, i
     if (!users.size) throw new UsageError(`--auth-users ${usersFile}: no users in the file`);
     options.auth = { users };
   }
-  const logPath = str('access-log');
-  let log: WriteStream | undefined;
-  if (logPath === '-') options.accessLog = { write: (line: string) => io.stdout(line) };
-  else if (logPath !== undefined) {
-    try {
-      closeSync(openSync(logPath, 'a'));
-    } catch (e) {
-      throw new UsageError(`--access-log ${logPath}: ${(e as Error).message}`, 1);
-    }
-    log = createWriteStream(logPath, { flags: 'a' });
-    options.accessLog = log;
+  if (role) {
+    if (str('access-log') !== undefined) options.accessLog = role.link.accessLog;
+    return { policy: new ServerPolicy(options) };
   }
+  const log = openAccessLog(str('access-log'), io);
+  if (log) options.accessLog = { write: log.write };
   return { policy: new ServerPolicy(options), log };
 }
 
@@ -259,14 +281,32 @@ export const serveCommand: Command = {
           'auth-users': { type: 'string' },
           'access-log': { type: 'string' },
           config: { type: 'string' },
+          workers: { type: 'string' },
         },
         strict: true,
       }),
     );
+    const workers = intFlag('workers', values.workers, 1, 64, 1);
+    if (workers > 1) {
+      // Each worker would write its own capture or lesson page into the one file, or replay the same randomness.
+      if (values.pcap !== undefined) throw new UsageError('--pcap writes one process\'s capture file; it cannot be combined with --workers');
+      if (values.seed !== undefined) throw new UsageError('--seed replays one process\'s handshakes byte for byte; it cannot be combined with --workers');
+      if (values.viewer !== undefined) throw new UsageError('--viewer writes one process\'s lesson page; it cannot be combined with --workers');
+    }
+    if (workers > 1 && !isWorker()) {
+      // The primary: it runs no server; each worker runs this same command line.
+      const log = values.config === undefined ? openAccessLog(values['access-log'], io) : undefined;
+      return runPrimary({ workers, argv: ['serve', ...argv], accessLog: log?.write, closeLog: log?.close }, io);
+    }
+    const role = workers > 1 ? joinPrimary(io) : undefined;
+    // A trace goes straight to this process's standard error (every worker's connections);
+    // other output goes through the primary, which prints one worker's.
+    const traceIo = io;
+    if (role) io = role.io;
     if (values.config !== undefined) {
-      const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog', 'pcap', 'trace', 'trace-json'].includes(k));
+      const clash = Object.keys(values).filter((k) => !['config', 'data-dir', 'bind', 'keylog', 'pcap', 'trace', 'trace-json', 'workers'].includes(k));
       if (clash.length) throw new UsageError(`--config takes the server settings from the file; --${clash[0]} cannot be combined with it`);
-      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog, pcap: values.pcap, trace: tracerFromFlags(values, io, 'server') }, io);
+      return serveFromConfig({ configFile: values.config, dataDir: values['data-dir'] ?? '.ssl3', bind: values.bind ?? '0.0.0.0', keylog: values.keylog, pcap: values.pcap, trace: tracerFromFlags(values, traceIo, 'server'), role }, io);
     }
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const port = checkSecurePort(values.port, isRoot ? 443 : 4433);
@@ -283,7 +323,7 @@ export const serveCommand: Command = {
     const revocation = revocationFromFlags(values.crl, values['crl-mode'], !!values['client-auth'], ca, io);
     const { pcapRandom, ...seeded } = seededOptions(values.seed, 'server', 'serve', io);
     const capture = openPcapFile(values.pcap, 'serve', io, pcapRandom);
-    const { policy, log } = policyFromFlags(values, io);
+    const { policy, log } = policyFromFlags(values, io, role);
 
     let keyPem: string;
     let certPem: string;
@@ -302,7 +342,7 @@ export const serveCommand: Command = {
       note = id.created ? ` (new self-signed certificate in ${dataDir})` : ` (self-signed certificate from ${dataDir})`;
     }
     const keylog = keylogAppender(values.keylog);
-    const trace = tracerFromFlags(values, io, 'server');
+    const trace = tracerFromFlags(values, traceIo, 'server');
     const root = values.root;
     const lesson = liveLesson(values.viewer, `ssl3 serve on port ${port}`, 'serve', io, values.viewer ? lessonKeys(keyPem, keyFile) : undefined);
     const pcap = teeRecorders(capture, lesson);
@@ -313,7 +353,7 @@ export const serveCommand: Command = {
       else statusPage(req, res);
     };
     const server = createServer(
-      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], splitCbcRecords: !values['no-record-split'], pcap, policy, ...seeded },
+      { key: keyPem, cert: certPem, ca, ciphers, requestCert: values['client-auth'], requireCert: values['client-auth'], allowRenegotiation: values['allow-renegotiation'], revocation, trace, traceSecrets: values['trace-keys'], splitCbcRecords: !values['no-record-split'], pcap, policy, sessionCache: role?.link.sessions(), rsaThreads: true, ...seeded },
       handler,
     );
     if (keylog) server.ssl.on('keylog', keylog);
@@ -321,21 +361,21 @@ export const serveCommand: Command = {
     try {
       await writeFirst(lesson, values.viewer);
     } catch (e) {
-      log?.end();
+      await log?.close();
       throw e;
     }
     const plain = httpPort === undefined ? undefined : new HttpServer({ policy }, handler);
     try {
       await server.listen(port, bind);
     } catch (e) {
-      log?.end();
+      await log?.close();
       throw listenError(bind, port, e);
     }
     if (plain && httpPort !== undefined) {
       try {
         await plain.listen(httpPort, bind);
       } catch (e) {
-        log?.end();
+        await log?.close();
         await server.close(0);
         throw listenError(bind, httpPort, e);
       }
@@ -343,12 +383,14 @@ export const serveCommand: Command = {
     const addr = server.address() as AddressInfo;
     const fp = fingerprint(parseCertificates(certPem)[0], 'sha256');
     const host = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);
-    const stopped = stopOnSignal(io, async () => {
+    const close = async () => {
       await Promise.all([server.close(), plain?.close()]);
       upstream?.close();
-      if (log) await new Promise<void>((resolve) => log.end(resolve));
+      await log?.close();
       await lesson?.close();
-    });
+    };
+    const stopped = role ? role.stopped(close) : stopOnSignal(io, close);
+    role?.ready();
     io.stdout(`ssl3: serving HTTPS over SSL 3.0 on https://${host(addr)}:${addr.port}/ certificate SHA-256 ${fp}${note}\n`);
     if (plain) {
       const a = plain.address() as AddressInfo;
