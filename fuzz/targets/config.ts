@@ -9,7 +9,7 @@
  */
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config/loader.js';
-import { showRunningConfig } from '../../src/config/show.js';
+import { showRunningConfig } from '../../src/config/render.js';
 import { asciiBytes, utf8String } from '../../src/util/bytes.js';
 import { FakeContext } from '../../test/config/fake-context.js';
 import { bytesInput } from '../mutate.js';

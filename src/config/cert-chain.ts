@@ -1,6 +1,6 @@
 /**
  * `crypto ca certificate chain NAME`: how IOS keeps a trustpoint's certificates in its
- * configuration text (NVGEN writes them after the trustpoint; a reload reads them back), as
+ * configuration text (NVGEN writes them after the trustpoints; a reload reads them back), as
  * `certificate [ca] SERIAL` blocks of hex, eight groups of eight digits a line, each block
  * ended by `quit`. The certificate sub-mode takes hex lines until `quit`; the console and the
  * file loader feed them alike, one line a question (Session.ask).
@@ -9,7 +9,8 @@ import { CommandError } from './context.js';
 import { arg, kw, type Args } from './grammar.js';
 import type { CommandNode, Question, Session } from './commands.js';
 import { certifies } from './keyring.js';
-import type { CertificateRecord, KeyRing, RunningConfig } from './model.js';
+import type { CertificateRecord, KeyRing } from './model.js';
+import { nvgenLines } from './nvgen.js';
 import type { Certificate } from '../pki/certificate.js';
 import { parseCertificate } from '../pki/x509.js';
 import { fromHex, toHex } from '../util/bytes.js';
@@ -22,25 +23,21 @@ export function serialWord(serial: bigint): string {
   return serial < 0n ? `-${hex}` : hex;
 }
 
-function hexLines(der: Uint8Array): string[] {
+/** The line that ends a certificate's hex. */
+const QUIT = 'quit';
+
+/** A certificate's DER in hex, eight groups of eight digits a line, then `quit` (after a tab, as IOS writes it). */
+function hexBlock(der: Uint8Array): string[] {
   const groups = toHex(der).toUpperCase().match(/.{1,8}/g) ?? [];
   const lines: string[] = [];
-  for (let i = 0; i < groups.length; i += 8) lines.push(`  ${groups.slice(i, i + 8).join(' ')}`);
-  return lines;
+  for (let i = 0; i < groups.length; i += 8) lines.push(groups.slice(i, i + 8).join(' '));
+  return [...lines, `\t${QUIT}`];
 }
 
-/** The chain blocks of every configured trustpoint that holds certificates: CA certificates last, as IOS lists them. */
-export function certificateChainLines(config: RunningConfig, ring: KeyRing): string[][] {
-  const sections: string[][] = [];
-  for (const name of config.trustpoints.keys()) {
-    const records = ring.certificates.filter((c) => c.trustpoint === name);
-    if (!records.length) continue;
-    const ordered = [...records.filter((c) => c.usage !== 'ca'), ...records.filter((c) => c.usage === 'ca')];
-    const lines = [`crypto ca certificate chain ${name}`];
-    for (const r of ordered) lines.push(` certificate ${r.usage === 'ca' ? 'ca ' : ''}${serialWord(r.certificate.serialNumber)}`, ...hexLines(r.certificate.raw), '  \tquit');
-    sections.push(lines);
-  }
-  return sections;
+/** The certificates of a trustpoint: CA certificates last, as IOS lists them. */
+function chainOf(ring: KeyRing | undefined, trustpoint: string | undefined): CertificateRecord[] {
+  const records = ring?.certificates.filter((c) => c.trustpoint === trustpoint) ?? [];
+  return [...records.filter((c) => c.usage !== 'ca'), ...records.filter((c) => c.usage === 'ca')];
 }
 
 /** The SERIAL word of `certificate [ca] SERIAL`: hex, as serialWord writes it. */
@@ -74,7 +71,7 @@ function readCertificate(s: Session, a: Args): void {
     prompt: '',
     secret: false,
     answer: (line) => {
-      if (line.trim().toLowerCase() !== 'quit') {
+      if (line.trim().toLowerCase() !== QUIT) {
         if (!/^[\s0-9a-fA-F]*$/.test(line)) {
           s.ctx.print('% Invalid hex digits; the certificate was not stored. Enter the block again.\n');
           return;
@@ -108,13 +105,25 @@ function removeCertificate(s: Session, a: Args): void {
   ring.certificates = ring.certificates.filter((c) => !(c.trustpoint === s.trustpoint && (c.usage === 'ca') === a.has('ca') && c.certificate.serialNumber === serial));
 }
 
-export const CERT_CHAIN_GLOBAL: CommandNode = kw('certificate', 'Actions on certificates', [
-  kw('chain', 'Enter a certificate chain', [arg('word', 'trustpoint', 'Trustpoint name', { run: enterChain })]),
-]);
-
 export const CERT_CHAIN_COMMANDS: readonly CommandNode[] = [
-  kw('certificate', 'Enter a certificate (hex lines, then quit)', [
-    kw('ca', 'A CA certificate', [arg('word', 'serial', 'Serial number (hex)', { run: readCertificate, no: removeCertificate })]),
-    arg('word', 'serial', 'Serial number (hex)', { run: readCertificate, no: removeCertificate }),
-  ]),
+  kw('certificate', 'Enter a certificate (hex lines, then quit)', {
+    children: [
+      kw('ca', 'A CA certificate', [arg('word', 'serial', 'Serial number (hex)', { run: readCertificate, no: removeCertificate })]),
+      arg('word', 'serial', 'Serial number (hex)', { run: readCertificate, no: removeCertificate }),
+    ],
+    nvgen: ({ keys, trustpoint }) =>
+      chainOf(keys, trustpoint).map((r) => ({ args: { serial: serialWord(r.certificate.serialNumber), ca: r.usage === 'ca' }, body: hexBlock(r.certificate.raw) })),
+  }),
 ];
+
+export const CERT_CHAIN_GLOBAL: CommandNode = kw('certificate', 'Actions on certificates', [
+  kw('chain', 'Enter a certificate chain', {
+    children: [arg('word', 'trustpoint', 'Trustpoint name', { run: enterChain })],
+    // Each configured trustpoint that holds certificates (with the key ring at hand), a block of its own.
+    section: 'chain',
+    nvgen: ({ config, keys }) =>
+      [...config.trustpoints.keys()]
+        .filter((name) => chainOf(keys, name).length)
+        .map((name) => ({ args: { trustpoint: name }, body: nvgenLines(CERT_CHAIN_COMMANDS, { config, keys, trustpoint: name }) })),
+  }),
+]);

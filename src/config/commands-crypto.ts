@@ -5,9 +5,10 @@
  * `primary`), and the SCEP commands, whose dialogues are in commands-ca.ts.
  */
 import { CommandError } from './context.js';
-import { arg, kw, num, type Args } from './grammar.js';
+import { arg, kw, num, type Args, type NvCommand, type Nvgen } from './grammar.js';
 import { DEFAULT_MODULUS, MODULUS_RANGE, fqdn, type Trustpoint } from './model.js';
-import type { CommandNode, Session } from './commands.js';
+import { lineIf, nvgenLines } from './nvgen.js';
+import type { CommandNode, ConfigView, Session } from './commands.js';
 import { authenticate, enrollment } from './commands-ca.js';
 import { CERT_CHAIN_GLOBAL } from './cert-chain.js';
 import { parseNameString } from '../pki/x509-build.js';
@@ -73,12 +74,19 @@ function removeTrustpoint(s: Session, a: Args): void {
   for (const key of ['secureTrustpoint', 'clientSecureTrustpoint'] as const) if (s.ctx.config.http[key] === name) s.ctx.config.http[key] = undefined;
 }
 
+// The trustpoints before their certificate chains, as `show running-config` writes them.
 const CA: CommandNode = kw('ca', 'Certification authority', [
+  kw('trustpoint', 'Define a CA trustpoint', {
+    children: [arg('word', 'trustpoint', 'CA trustpoint name', { run: enterTrustpoint, no: removeTrustpoint })],
+    // Each trustpoint, in the order declared, a block of its own with its sub-mode lines.
+    section: 'trustpoint',
+    nvgen: ({ config, keys }) =>
+      [...config.trustpoints.keys()].map((name) => ({ args: { trustpoint: name }, body: nvgenLines(TRUSTPOINT_COMMANDS, { config, keys, trustpoint: name }) })),
+  }),
   CERT_CHAIN_GLOBAL,
   kw('authenticate', 'Get the certification authority certificate', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: authenticate })]),
   kw('enroll', 'Request a certificate from a CA', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: enrollment })]),
   kw('enrollment', 'Request a certificate from a CA', [arg('word', 'trustpoint', 'Name of the trustpoint', { run: enrollment })]),
-  kw('trustpoint', 'Define a CA trustpoint', [arg('word', 'trustpoint', 'CA trustpoint name', { run: enterTrustpoint, no: removeTrustpoint })]),
 ]);
 
 export const CRYPTO_COMMANDS: readonly CommandNode[] = [
@@ -98,6 +106,14 @@ const onTrustpoint =
   (change: (tp: Trustpoint, a: Args, s: Session) => void) =>
   (s: Session, a: Args): void =>
     change(current(s), a, s);
+
+/** A trustpoint's nvgen hook: the lines of the one being written. */
+const ofTrustpoint =
+  (write: (tp: Trustpoint) => NvCommand[]): Nvgen<ConfigView> =>
+  ({ config, trustpoint }) => {
+    const tp = trustpoint === undefined ? undefined : config.trustpoints.get(trustpoint);
+    return tp ? write(tp) : [];
+  };
 
 /** An http:// or ldap:// URL with a host (`http://ca-host[:port][/path]`); else why not. */
 function checkUrl(text: string, schemes: readonly string[]): string | undefined {
@@ -138,32 +154,21 @@ function subjectName(tp: Trustpoint, a: Args): void {
 }
 
 /** `no crl optional` undoes `crl optional`, not `crl best-effort`. */
-const crlMode = (mode: 'optional' | 'best-effort') =>
-  kw<Session>(mode, mode === 'optional' ? 'CRL verification is optional' : 'Fetch and use CRLs if CRL is accessible', {
+const crlMode = (mode: 'optional' | 'best-effort'): CommandNode =>
+  kw(mode, mode === 'optional' ? 'CRL verification is optional' : 'Fetch and use CRLs if CRL is accessible', {
     run: onTrustpoint((tp) => void (tp.crlMode = mode)),
     no: onTrustpoint((tp) => void (tp.crlMode = tp.crlMode === mode ? undefined : tp.crlMode)),
+    nvgen: ofTrustpoint((tp) => lineIf(tp.crlMode === mode)),
   });
 
+// In the order `show running-config` writes them: enrollment, subject, CRL, primary.
 export const TRUSTPOINT_COMMANDS: readonly CommandNode[] = [
-  kw('crl', 'CRL option', [
-    crlMode('best-effort'),
-    crlMode('optional'),
-    kw('query', 'URL from which to query CRL', {
-      no: onTrustpoint((tp) => void (tp.crlQuery = undefined)),
-      children: [arg('url', 'url', 'CRL query URL (http:// or ldap://)', { run: onTrustpoint(crlQuery) })],
-    }),
-  ]),
   kw('enrollment', 'Enrollment parameters', [
-    kw('retry', 'Polling parameters for a pending request', [
-      kw('count', 'How many times to poll the CA', {
-        no: onTrustpoint((tp) => void (tp.retryCount = undefined)),
-        children: [num('count', 1, 100, 'Number of polls', { run: onTrustpoint((tp, a) => void (tp.retryCount = a.num('count'))) })],
-      }),
-      kw('period', 'Minutes between polls', {
-        no: onTrustpoint((tp) => void (tp.retryPeriod = undefined)),
-        children: [num('minutes', 1, 60, 'Minutes', { run: onTrustpoint((tp, a) => void (tp.retryPeriod = a.num('minutes'))) })],
-      }),
-    ]),
+    kw('url', 'CA server enrollment URL', {
+      no: onTrustpoint((tp) => void (tp.enrollmentUrl = undefined)),
+      children: [arg('url', 'url', 'Enrollment URL (http://ca-host[:port][/path])', { run: onTrustpoint(enrollmentUrl) })],
+      nvgen: ofTrustpoint((tp) => lineIf(tp.enrollmentUrl !== undefined, { url: tp.enrollmentUrl })),
+    }),
     kw('http-proxy', 'HTTP proxy server for enrollment', {
       no: onTrustpoint((tp) => void (tp.httpProxy = undefined)),
       children: [
@@ -171,16 +176,35 @@ export const TRUSTPOINT_COMMANDS: readonly CommandNode[] = [
           num('port', 1, 65535, 'Proxy server port', { run: onTrustpoint((tp, a) => void (tp.httpProxy = { host: a.str('host'), port: a.num('port') })) }),
         ]),
       ],
+      nvgen: ofTrustpoint((tp) => lineIf(tp.httpProxy !== undefined, { ...tp.httpProxy })),
     }),
-    kw('url', 'CA server enrollment URL', {
-      no: onTrustpoint((tp) => void (tp.enrollmentUrl = undefined)),
-      children: [arg('url', 'url', 'Enrollment URL (http://ca-host[:port][/path])', { run: onTrustpoint(enrollmentUrl) })],
-    }),
+    kw('retry', 'Polling parameters for a pending request', [
+      kw('period', 'Minutes between polls', {
+        no: onTrustpoint((tp) => void (tp.retryPeriod = undefined)),
+        children: [num('minutes', 1, 60, 'Minutes', { run: onTrustpoint((tp, a) => void (tp.retryPeriod = a.num('minutes'))) })],
+        nvgen: ofTrustpoint((tp) => lineIf(tp.retryPeriod !== undefined, { minutes: tp.retryPeriod })),
+      }),
+      kw('count', 'How many times to poll the CA', {
+        no: onTrustpoint((tp) => void (tp.retryCount = undefined)),
+        children: [num('count', 1, 100, 'Number of polls', { run: onTrustpoint((tp, a) => void (tp.retryCount = a.num('count'))) })],
+        nvgen: ofTrustpoint((tp) => lineIf(tp.retryCount !== undefined, { count: tp.retryCount })),
+      }),
+    ]),
   ]),
   kw('subject-name', 'Subject name', {
     no: onTrustpoint((tp) => void (tp.subjectName = undefined)),
     children: [arg('line', 'name', 'The X.500 name, e.g. CN=router,OU=net,O=Example', { run: onTrustpoint(subjectName) })],
+    nvgen: ofTrustpoint((tp) => lineIf(tp.subjectName !== undefined, { name: tp.subjectName })),
   }),
+  kw('crl', 'CRL option', [
+    kw('query', 'URL from which to query CRL', {
+      no: onTrustpoint((tp) => void (tp.crlQuery = undefined)),
+      children: [arg('url', 'url', 'CRL query URL (http:// or ldap://)', { run: onTrustpoint(crlQuery) })],
+      nvgen: ofTrustpoint((tp) => lineIf(tp.crlQuery !== undefined, { url: tp.crlQuery })),
+    }),
+    crlMode('best-effort'),
+    crlMode('optional'),
+  ]),
   kw('primary', 'Set this CA as the primary CA', {
     // One primary at most: the default trustpoint is this one.
     run: onTrustpoint((tp, _a, s) => {
@@ -188,5 +212,6 @@ export const TRUSTPOINT_COMMANDS: readonly CommandNode[] = [
       tp.primary = true;
     }),
     no: onTrustpoint((tp) => void (tp.primary = false)),
+    nvgen: ofTrustpoint((tp) => lineIf(tp.primary)),
   }),
 ];

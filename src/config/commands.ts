@@ -1,20 +1,23 @@
 /**
  * THE table of IOS commands (docs/ios-configuration.md; the feature guide's "How to Configure" steps
  * and "Configuration Examples" transcripts): every mode's command tree, assembled from the
- * areas in commands-global.ts, commands-http.ts and commands-crypto.ts. The loader, the
- * console, `?` help and Tab completion all read this one table through grammar.ts.
+ * areas in commands-global.ts, commands-http.ts and commands-crypto.ts (merged in
+ * commands-config.ts). The loader, the console, `?` help and Tab completion all read this one
+ * table through grammar.ts, and `show running-config` writes it back through each command's
+ * nvgen hook (nvgen.ts).
  *
  * Handlers see a Session: the ConfigContext plus the console state a command may change (the
  * mode, the trustpoint being edited, a question whose answer is the next line).
  */
 import type { ConfigContext } from './context.js';
+import type { KeyRing, RunningConfig } from './model.js';
 import { arg, kw, mergeNodes, negation, type CommandMode, type Node } from './grammar.js';
 import { copyUrl } from './commands-copy.js';
-import { showCryptoCaCertificates, showCryptoCaCrls, showCryptoCaTrustpoints, showCryptoKeyMypubkeyRsa, showHttpClientSecureStatus, showHttpServerSecureStatus, showHttpServerStatus, showRunningConfig, showStartupConfig } from './show.js';
+import { showCryptoCaCertificates, showCryptoCaCrls, showCryptoCaTrustpoints, showCryptoKeyMypubkeyRsa, showHttpClientSecureStatus, showHttpServerSecureStatus, showHttpServerStatus, showStartupConfig } from './show.js';
+import { showRunningConfig } from './render.js';
 import { verifyPassword } from './password.js';
-import { GLOBAL_COMMANDS } from './commands-global.js';
-import { HTTP_COMMANDS } from './commands-http.js';
-import { CRYPTO_COMMANDS, TRUSTPOINT_COMMANDS } from './commands-crypto.js';
+import { CONFIGURATION_COMMANDS } from './commands-config.js';
+import { TRUSTPOINT_COMMANDS } from './commands-crypto.js';
 import { CERT_CHAIN_COMMANDS } from './cert-chain.js';
 
 export type Mode = 'exec' | 'privileged' | 'config' | 'ca-trustpoint' | 'cert-chain';
@@ -40,7 +43,18 @@ export interface Session {
   close(): void;
 }
 
-export type CommandNode = Node<Session>;
+/**
+ * What a command's nvgen hook reads when the configuration text is written (IOS's parser
+ * block in NVGEN mode): the configuration, the key ring when the text carries certificate
+ * chains, and inside a sub-mode the trustpoint whose lines are being written.
+ */
+export interface ConfigView {
+  readonly config: RunningConfig;
+  readonly keys?: KeyRing;
+  readonly trustpoint?: string;
+}
+
+export type CommandNode = Node<Session, ConfigView>;
 
 const PROMPT_SUFFIX: Readonly<Record<Mode, string>> = {
   exec: '>',
@@ -182,27 +196,27 @@ const leaveSubMode = (s: Session): void => {
   s.trustpoint = undefined;
 };
 
-const CONFIG: readonly CommandNode[] = mergeNodes<Session>(GLOBAL_COMMANDS, HTTP_COMMANDS, CRYPTO_COMMANDS, [
+const CONFIG: readonly CommandNode[] = mergeNodes<Session, ConfigView>(CONFIGURATION_COMMANDS, [
   kw('do', 'To run exec commands in config mode', { pure: true, children: EXEC_COMMANDS }),
   kw('end', 'Exit from configure mode', { pure: true, run: toPrivileged }),
   kw('exit', 'Exit from configure mode', { pure: true, run: toPrivileged }),
   negation(),
 ]);
 
-const TRUSTPOINT: readonly CommandNode[] = mergeNodes<Session>(TRUSTPOINT_COMMANDS, [
+const TRUSTPOINT: readonly CommandNode[] = mergeNodes<Session, ConfigView>(TRUSTPOINT_COMMANDS, [
   kw('end', 'Exit from configure mode', { pure: true, run: toPrivileged }),
   kw('exit', 'Exit from ca-trustpoint configuration mode', { pure: true, run: leaveSubMode }),
   negation(),
 ]);
 
-const CERT_CHAIN: readonly CommandNode[] = mergeNodes<Session>(CERT_CHAIN_COMMANDS, [
+const CERT_CHAIN: readonly CommandNode[] = mergeNodes<Session, ConfigView>(CERT_CHAIN_COMMANDS, [
   kw('end', 'Exit from configure mode', { pure: true, run: toPrivileged }),
   kw('exit', 'Exit from certificate chain mode', { pure: true, run: leaveSubMode }),
   negation(),
 ]);
 
 /** Every mode's commands; a trustpoint line that is not a trustpoint command is a configuration command. */
-export const COMMAND_MODES: Readonly<Record<Mode, CommandMode<Session, Mode>>> = {
+export const COMMAND_MODES: Readonly<Record<Mode, CommandMode<Session, Mode, ConfigView>>> = {
   exec: { roots: EXEC },
   privileged: { roots: PRIVILEGED },
   config: { roots: CONFIG },

@@ -12,24 +12,31 @@
  * - a command that stops before a node that can run is "incomplete".
  * A sub-mode falls back to its parent mode for a line it cannot parse, as IOS does, so a
  * config file needs no `exit` after a trustpoint block (parseInMode).
+ *
+ * The same table writes the configuration back: a node's nvgen hook says which lines its
+ * command's setting takes (NvCommand), and nvgen.ts walks the tree to spell them.
  */
 import { parseIPv4 } from '../util/ipv4.js';
 
 export type Handler<E> = (env: E, args: Args) => void | Promise<void>;
 
-interface NodeBase<E> {
+interface NodeBase<E, V> {
   /** The text `?` shows beside the keyword or argument. */
   readonly help: string;
-  readonly children?: readonly Node<E>[];
+  readonly children?: readonly Node<E, V>[];
   /** The command can end here. */
   readonly run?: Handler<E>;
   /** The `no` form can end here; deeper words of a `no` line are accepted and passed along. */
   readonly no?: Handler<E>;
   /** This node and everything under it leaves the configuration alone (no apply afterwards). */
   readonly pure?: boolean;
+  /** How the command writes its current setting into the configuration text (IOS's NVGEN; nvgen.ts walks them). */
+  readonly nvgen?: Nvgen<V>;
+  /** The part of the configuration text this node's commands, and those below it, are written in (nvgen.ts). */
+  readonly section?: string;
 }
 
-export interface KeywordNode<E> extends NodeBase<E> {
+export interface KeywordNode<E, V = unknown> extends NodeBase<E, V> {
   readonly kind: 'keyword';
   readonly word: string;
   /** Store the keyword under this argument name (`{permit | deny}` -> action). */
@@ -38,13 +45,13 @@ export interface KeywordNode<E> extends NodeBase<E> {
   readonly negate?: boolean;
 }
 
-export interface ArgNode<E> extends NodeBase<E> {
+export interface ArgNode<E, V = unknown> extends NodeBase<E, V> {
   /** WORD: one word; LINE: the rest of the line; A.B.C.D: an IPv4 address; URL: scheme://... */
   readonly kind: 'word' | 'line' | 'ipv4' | 'url';
   readonly name: string;
 }
 
-export interface NumberNode<E> extends NodeBase<E> {
+export interface NumberNode<E, V = unknown> extends NodeBase<E, V> {
   readonly kind: 'number';
   readonly name: string;
   readonly min: number;
@@ -52,13 +59,36 @@ export interface NumberNode<E> extends NodeBase<E> {
 }
 
 /** One or more of these keywords, in any order, each at most once (`ip http secure-ciphersuite ...`). */
-export interface SetNode<E> extends NodeBase<E> {
+export interface SetNode<E, V = unknown> extends NodeBase<E, V> {
   readonly kind: 'set';
   readonly name: string;
   readonly options: readonly { readonly word: string; readonly help: string }[];
 }
 
-export type Node<E> = KeywordNode<E> | ArgNode<E> | NumberNode<E> | SetNode<E>;
+export type Node<E, V = unknown> = KeywordNode<E, V> | ArgNode<E, V> | NumberNode<E, V> | SetNode<E, V>;
+
+/** What an argument holds on a written line: a number or a word; a keyword set's words; `true` for a keyword typed on its own. */
+export type NvValue = string | number | boolean | readonly string[];
+
+/**
+ * One line a command writes of itself (IOS's nv_write): its arguments, not its words. nvgen.ts
+ * finds the words in the table, so a command's text is spelled only there.
+ */
+export interface NvCommand {
+  /**
+   * By the names the table gives them, as Args holds them after the line is parsed: argument
+   * values, a named keyword's word, and `true` for an unnamed keyword that must be on the line
+   * (`certificate ca`). Absent, undefined or false: not on the line.
+   */
+  readonly args?: Readonly<Record<string, NvValue | undefined>>;
+  /** The no form (IOS writes `no ip http server` where images differ in the default). */
+  readonly no?: boolean;
+  /** Lines that follow the command one space further in: a sub-mode's own lines, or a block's data. */
+  readonly body?: readonly string[];
+}
+
+/** A command's NVGEN hook: the lines for its current setting in `view`, none when it is at its default. */
+export type Nvgen<V> = (view: V) => readonly NvCommand[];
 
 /** What a command line carried: argument values and named keywords by name, other keywords by word. */
 export class Args {
@@ -108,58 +138,65 @@ export class Args {
 
 // ---- table builders -------------------------------------------------------------------
 
-export interface Spec<E> {
-  readonly children?: readonly Node<E>[];
+export interface Spec<E, V = unknown> {
+  readonly children?: readonly Node<E, V>[];
   readonly run?: Handler<E>;
   readonly no?: Handler<E>;
+  readonly nvgen?: Nvgen<V>;
+  readonly section?: string;
   readonly pure?: boolean;
   readonly name?: string;
 }
 
-const spec = <E>(s: Spec<E> | readonly Node<E>[] | undefined): Spec<E> => (Array.isArray(s) ? { children: s } : ((s ?? {}) as Spec<E>));
+const spec = <E, V>(s: Spec<E, V> | readonly Node<E, V>[] | undefined): Spec<E, V> => (Array.isArray(s) ? { children: s } : ((s ?? {}) as Spec<E, V>));
 
-export function kw<E>(word: string, help: string, s?: Spec<E> | readonly Node<E>[]): KeywordNode<E> {
+export function kw<E, V = unknown>(word: string, help: string, s?: Spec<E, V> | readonly Node<E, V>[]): KeywordNode<E, V> {
   return { kind: 'keyword', word, help, ...spec(s) };
 }
 
-export function arg<E>(kind: ArgNode<E>['kind'], name: string, help: string, s?: Spec<E> | readonly Node<E>[]): ArgNode<E> {
+export function arg<E, V = unknown>(kind: ArgNode<E, V>['kind'], name: string, help: string, s?: Spec<E, V> | readonly Node<E, V>[]): ArgNode<E, V> {
   return { kind, name, help, ...spec(s) };
 }
 
-export function num<E>(name: string, min: number, max: number, help: string, s?: Spec<E> | readonly Node<E>[]): NumberNode<E> {
+export function num<E, V = unknown>(name: string, min: number, max: number, help: string, s?: Spec<E, V> | readonly Node<E, V>[]): NumberNode<E, V> {
   return { kind: 'number', name, min, max, help, ...spec(s) };
 }
 
-export function keywordSet<E>(name: string, options: SetNode<E>['options'], help: string, s?: Spec<E> | readonly Node<E>[]): SetNode<E> {
+export function keywordSet<E, V = unknown>(name: string, options: SetNode<E, V>['options'], help: string, s?: Spec<E, V> | readonly Node<E, V>[]): SetNode<E, V> {
   return { kind: 'set', name, options, help, ...spec(s) };
 }
 
+/** The word that negates a command, for the parser and for the written no forms. */
+export const NO_WORD = 'no';
+
 /** `no` at the top of a mode: the rest of the line is that mode's command, in its no form. */
-export function negation<E>(help = 'Negate a command or set its defaults'): KeywordNode<E> {
-  return { kind: 'keyword', word: 'no', help, negate: true };
+export function negation<E, V = unknown>(help = 'Negate a command or set its defaults'): KeywordNode<E, V> {
+  return { kind: 'keyword', word: NO_WORD, help, negate: true };
 }
 
 /**
  * Joins node lists that share keywords (`ip domain-name` from one file, `ip http` from
  * another) into one tree, so each area of the table can live in its own file.
  */
-export function mergeNodes<E>(...lists: (readonly Node<E>[])[]): Node<E>[] {
-  const out: Node<E>[] = [];
+export function mergeNodes<E, V = unknown>(...lists: (readonly Node<E, V>[])[]): Node<E, V>[] {
+  const out: Node<E, V>[] = [];
   for (const node of lists.flat()) {
     const i = node.kind === 'keyword' ? out.findIndex((n) => n.kind === 'keyword' && n.word === node.word) : -1;
     if (i < 0) {
       out.push(node);
       continue;
     }
-    const old = out[i] as KeywordNode<E>;
-    const kwNode = node as KeywordNode<E>;
-    if ((old.run && kwNode.run) || (old.no && kwNode.no) || old.negate || kwNode.negate) {
+    const old = out[i] as KeywordNode<E, V>;
+    const kwNode = node as KeywordNode<E, V>;
+    if ((old.run && kwNode.run) || (old.no && kwNode.no) || (old.nvgen && kwNode.nvgen) || (old.section && kwNode.section) || old.negate || kwNode.negate) {
       throw new Error(`grammar: '${kwNode.word}' is defined twice`);
     }
     out[i] = {
       ...old,
       run: old.run ?? kwNode.run,
       no: old.no ?? kwNode.no,
+      nvgen: old.nvgen ?? kwNode.nvgen,
+      section: old.section ?? kwNode.section,
       children: mergeNodes(old.children ?? [], kwNode.children ?? []),
     };
   }
@@ -179,15 +216,15 @@ export function tokenize(line: string): Token[] {
 }
 
 /** One thing the next word may be: a node, or one keyword of a set node. */
-interface Step<E> {
-  readonly node: Node<E>;
+interface Step<E, V> {
+  readonly node: Node<E, V>;
   readonly word?: string;
   readonly help: string;
 }
 
-interface State<E> {
-  steps: Step<E>[];
-  last?: Step<E>;
+interface State<E, V> {
+  steps: Step<E, V>[];
+  last?: Step<E, V>;
   negated: boolean;
   inheritedNo?: Handler<E>;
   pure: boolean;
@@ -201,7 +238,7 @@ export type ParseOutcome<E> = { readonly ok: true; readonly handler: Handler<E>;
 const hasNoMemo = new WeakMap<object, boolean>();
 
 /** Whether a no form ends at this node or below it (what `no` may lead to). */
-function hasNo<E>(node: Node<E>): boolean {
+function hasNo<E, V>(node: Node<E, V>): boolean {
   let v = hasNoMemo.get(node);
   if (v === undefined) {
     v = node.no !== undefined || (node.children ?? []).some((c) => hasNo(c));
@@ -210,7 +247,7 @@ function hasNo<E>(node: Node<E>): boolean {
   return v;
 }
 
-function label<E>(node: Node<E>): string {
+function label<E, V>(node: Node<E, V>): string {
   switch (node.kind) {
     case 'keyword':
       return node.word;
@@ -229,8 +266,8 @@ function label<E>(node: Node<E>): string {
   }
 }
 
-function expand<E>(nodes: readonly Node<E>[], st: State<E>): Step<E>[] {
-  const out: Step<E>[] = [];
+function expand<E, V>(nodes: readonly Node<E, V>[], st: State<E, V>): Step<E, V>[] {
+  const out: Step<E, V>[] = [];
   for (const node of nodes) {
     if (st.negated && st.inheritedNo === undefined && !hasNo(node)) continue;
     if (node.kind === 'set') {
@@ -246,7 +283,8 @@ function expand<E>(nodes: readonly Node<E>[], st: State<E>): Step<E>[] {
   return out;
 }
 
-function accepts<E>(node: Node<E>, text: string): boolean {
+/** Whether an argument node takes this word (a number in range, an address, a URL); keywords are matched apart. */
+export function accepts<E, V>(node: Node<E, V>, text: string): boolean {
   switch (node.kind) {
     case 'number':
       return /^\d+$/.test(text) && Number(text) >= node.min && Number(text) <= node.max;
@@ -265,7 +303,7 @@ function accepts<E>(node: Node<E>, text: string): boolean {
 // The more particular argument kinds are tried first when several sit side by side.
 const ARG_ORDER: readonly Node<unknown>['kind'][] = ['number', 'ipv4', 'url', 'word', 'line'];
 
-function matchWord<E>(steps: readonly Step<E>[], text: string): Step<E> | 'ambiguous' | undefined {
+function matchWord<E, V>(steps: readonly Step<E, V>[], text: string): Step<E, V> | 'ambiguous' | undefined {
   const lower = text.toLowerCase();
   const keywords = steps.filter((s) => s.word !== undefined);
   const exact = keywords.find((s) => s.word!.toLowerCase() === lower);
@@ -280,7 +318,7 @@ function matchWord<E>(steps: readonly Step<E>[], text: string): Step<E> | 'ambig
   return undefined;
 }
 
-function advance<E>(st: State<E>, step: Step<E>, token: Token, line: string, roots: readonly Node<E>[]): void {
+function advance<E, V>(st: State<E, V>, step: Step<E, V>, token: Token, line: string, roots: readonly Node<E, V>[]): void {
   const node = step.node;
   st.last = step;
   if (node.pure) st.pure = true;
@@ -310,8 +348,8 @@ function advance<E>(st: State<E>, step: Step<E>, token: Token, line: string, roo
 }
 
 /** Walks the words; on success, the state after the last one. */
-function walk<E>(roots: readonly Node<E>[], tokens: readonly Token[], line: string): State<E> | ParseError {
-  const st: State<E> = { steps: [], negated: false, pure: false, args: new Args() };
+function walk<E, V>(roots: readonly Node<E, V>[], tokens: readonly Token[], line: string): State<E, V> | ParseError {
+  const st: State<E, V> = { steps: [], negated: false, pure: false, args: new Args() };
   st.steps = expand(roots, st);
   for (const token of tokens) {
     if (st.last?.node.kind === 'line') break;
@@ -323,14 +361,14 @@ function walk<E>(roots: readonly Node<E>[], tokens: readonly Token[], line: stri
   return st;
 }
 
-function handlerAt<E>(st: State<E>): Handler<E> | undefined {
+function handlerAt<E, V>(st: State<E, V>): Handler<E> | undefined {
   const node = st.last?.node;
   if (!node) return undefined;
   return st.negated ? (node.no ?? st.inheritedNo) : node.run;
 }
 
 /** Parses one line against a mode's top-level nodes. */
-export function parse<E>(roots: readonly Node<E>[], line: string): ParseOutcome<E> {
+export function parse<E, V>(roots: readonly Node<E, V>[], line: string): ParseOutcome<E> {
   const st = walk(roots, tokenize(line), line);
   if ('error' in st) return { ok: false, ...st };
   const handler = handlerAt(st);
@@ -338,8 +376,8 @@ export function parse<E>(roots: readonly Node<E>[], line: string): ParseOutcome<
   return { ok: true, handler, args: st.args, pure: st.pure };
 }
 
-export interface CommandMode<E, M extends string> {
-  readonly roots: readonly Node<E>[];
+export interface CommandMode<E, M extends string, V = unknown> {
+  readonly roots: readonly Node<E, V>[];
   /** Where a line this mode cannot parse is tried next (IOS: a sub-mode's parent mode). */
   readonly parent?: M;
 }
@@ -353,7 +391,7 @@ function reach(e: ParseError): number {
  * Parses a line in `mode`, falling back to the parent modes as IOS does; `mode` in the result
  * is the one that accepted the line (the caller leaves the sub-mode when it is not its own).
  */
-export function parseInMode<E, M extends string>(modes: Readonly<Record<M, CommandMode<E, M>>>, mode: M, line: string): { outcome: ParseOutcome<E>; mode: M } {
+export function parseInMode<E, M extends string, V>(modes: Readonly<Record<M, CommandMode<E, M, V>>>, mode: M, line: string): { outcome: ParseOutcome<E>; mode: M } {
   const first = parse(modes[mode].roots, line);
   let best = { outcome: first, mode };
   for (let m = modes[mode].parent; !best.outcome.ok && m !== undefined; m = modes[m].parent) {
@@ -392,14 +430,14 @@ function splitPartial(line: string): { before: string; partial: string } {
  * after a word (`sh?`) it lists the keywords that word abbreviates. `indent` places a caret
  * as in formatParseError.
  */
-export function help<E>(roots: readonly Node<E>[], text: string, indent = 0): string {
+export function help<E, V>(roots: readonly Node<E, V>[], text: string, indent = 0): string {
   const { before, partial } = splitPartial(text);
   const st = walk(roots, tokenize(before), before);
   if ('error' in st) return partial === '' ? formatParseError(st, before, indent) : '% Unrecognized command\n';
   const inLine = st.last?.node.kind === 'line';
   if (partial !== '') {
     const lower = partial.toLowerCase();
-    const fits = (s: Step<E>) => (s.word !== undefined ? s.word.toLowerCase().startsWith(lower) : accepts(s.node, partial));
+    const fits = (s: Step<E, V>) => (s.word !== undefined ? s.word.toLowerCase().startsWith(lower) : accepts(s.node, partial));
     const words = inLine ? [] : [...new Set(st.steps.filter(fits).map((s) => s.word ?? label(s.node)))];
     return words.length ? `${words.sort().join('  ')}\n\n` : '% Unrecognized command\n';
   }
@@ -413,7 +451,7 @@ export function help<E>(roots: readonly Node<E>[], text: string, indent = 0): st
 }
 
 /** Tab completion: the keywords the last (partial) word of the line may become. */
-export function complete<E>(roots: readonly Node<E>[], line: string): string[] {
+export function complete<E, V>(roots: readonly Node<E, V>[], line: string): string[] {
   const { before, partial } = splitPartial(line);
   const st = walk(roots, tokenize(before), before);
   if ('error' in st || st.last?.node.kind === 'line') return [];

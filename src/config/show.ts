@@ -3,7 +3,7 @@
  * `show ip http server secure status`, `show ip http client secure status` with exactly the
  * labels and order of the feature guide's "Configuration Examples" (our defaults are
  * docs/ios-configuration.md's, 180/180/1, where the guide's example shows an older image's 600 s time-outs),
- * `show running-config` / `show startup-config`, and the IOS layouts of
+ * `show startup-config` (`show running-config` is render.ts), and the IOS layouts of
  * `show crypto key mypubkey rsa`, `show crypto ca certificates` and `show crypto ca crls`.
  *
  * Every function returns whole lines ending with a newline; the empty line IOS prints before
@@ -19,7 +19,7 @@ import { attributeLabel, commonName } from '../pki/x509.js';
 import { bytesEqual, toHex } from '../util/bytes.js';
 import type { CertificateRecord, KeyRing, KeyUsage, RunningConfig } from './model.js';
 import { DIGESTS } from '../pki/digests.js';
-import { displaySuites, renderConfig } from './render.js';
+import { displaySuites } from './commands-http.js';
 
 export { displaySuites };
 
@@ -81,12 +81,6 @@ export function showHttpServerSecureStatus(config: RunningConfig): string {
 export function showHttpClientSecureStatus(config: RunningConfig): string {
   const h = config.http;
   return lines([field('HTTP secure client ciphersuite', displaySuites(h.clientSecureCiphersuites).join(' ')), field('HTTP secure client trustpoint', h.clientSecureTrustpoint)]);
-}
-
-/** `show running-config`: the header IOS prints, then the configuration; N counts UTF-8 bytes. */
-export function showRunningConfig(config: RunningConfig, ring?: KeyRing): string {
-  const text = renderConfig(config, ring);
-  return `Building configuration...\n\nCurrent configuration : ${encoder.encode(text).length} bytes\n${text}`;
 }
 
 /** `show startup-config`: the saved text, or IOS's message when nothing was saved. */

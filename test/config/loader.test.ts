@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatLoadErrors, loadConfig } from '../../src/config/loader.js';
-import { showRunningConfig } from '../../src/config/show.js';
+import { showRunningConfig } from '../../src/config/render.js';
 import { parseAccessListCommand } from '../../src/http/access-list.js';
 import { FakeContext } from './fake-context.js';
 

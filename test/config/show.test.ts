@@ -3,8 +3,8 @@
 // listings checked against node:crypto's SubjectPublicKeyInfo and certificates we build.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, emptyKeyRing, type KeyRing, type RunningConfig } from '../../src/config/model.js';
-import { renderConfig } from '../../src/config/render.js';
+import { defaultConfig, emptyKeyRing, type KeyRing } from '../../src/config/model.js';
+import { renderConfig, showRunningConfig } from '../../src/config/render.js';
 import {
   displaySuites,
   formatIosTime,
@@ -14,7 +14,6 @@ import {
   showHttpClientSecureStatus,
   showHttpServerSecureStatus,
   showHttpServerStatus,
-  showRunningConfig,
   showStartupConfig,
 } from '../../src/config/show.js';
 import { privateKeyToPem } from '../../src/pki/keys.js';
@@ -24,29 +23,11 @@ import { buildCertificate } from '../../src/pki/x509-build.js';
 import { nodeRsaKey, seededRandom } from '../helpers/keys.js';
 import type { CrlListing } from '../../src/pki/crl-cache.js';
 import { outputBlock } from '../fixtures/guide-sessions.js';
+import { fullModel } from './full-model.js';
 
 // The guide's blocks (with docs/ios-configuration.md's defaults: see the fixture), character for character.
 const DEFAULT_STATUS = outputBlock('HTTP server status:');
 const GUIDE_SECURE_STATUS = outputBlock('HTTP secure server status: Enabled');
-
-function configured(): RunningConfig {
-  const c = defaultConfig();
-  c.http.server = true;
-  c.http.port = 8080;
-  c.http.authentication = 'local';
-  c.http.accessClass = 20;
-  c.http.path = 'slot1:';
-  c.http.maxConnections = 10;
-  c.http.timeout = { idle: 30, life: 120, requests: 100 };
-  c.http.secureServer = true;
-  c.http.securePort = 1025;
-  c.http.secureCiphersuites = ['rc4-128-sha', 'rc4-128-md5'];
-  c.http.secureClientAuth = true;
-  c.http.secureTrustpoint = 'CA-trust-local';
-  c.http.clientSecureTrustpoint = 'TP2';
-  c.http.clientSecureCiphersuites = ['des-cbc-sha'];
-  return c;
-}
 
 describe('show ip http server status', () => {
   it('defaults', () => {
@@ -54,7 +35,7 @@ describe('show ip http server status', () => {
   });
 
   it('a configured server', () => {
-    expect(showHttpServerStatus(configured())).toBe(`HTTP server status: Enabled
+    expect(showHttpServerStatus(fullModel())).toBe(`HTTP server status: Enabled
 HTTP server port: 8080
 HTTP server authentication method: local
 HTTP server access class: 20
@@ -110,7 +91,7 @@ describe('show ip http client secure status', () => {
 
 describe('show running-config / startup-config', () => {
   it('running-config: header, byte count of the text, the text', () => {
-    const c = configured();
+    const c = fullModel();
     c.hostname = 'Rü';
     const text = renderConfig(c);
     const bytes = Buffer.byteLength(text, 'utf8');
