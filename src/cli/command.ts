@@ -9,6 +9,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Where an interactive command reads its input (default process.stdin). */
   stdin?: NodeJS.ReadableStream;
+  /** Standard error is a terminal: a long command may show a progress line there. */
+  stderrIsTTY?: boolean;
 }
 
 export interface Command {

@@ -12,6 +12,7 @@ import { Ssl3Error } from '../util/errors.js';
 const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stderrIsTTY: process.stderr.isTTY,
 };
 
 /**

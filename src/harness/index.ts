@@ -42,3 +42,8 @@ export { checkServer, SERVER_CHECKS, type CheckServerOptions } from './check/ser
 export type { Check, CheckResult, CheckStatus, Runner } from './check/check.js';
 export type { ServerContext } from './check/server-context.js';
 export { checkJunit, checkReport, summarize, type CheckSummary } from './check/report.js';
+export { CLIENT_CHECKS, clientContext, type ClientContext } from './check/client-suite.js';
+export { checkClients, type CheckClientsOptions, type ClientCheckRun } from './check/client-runner.js';
+export { clientCheckPki, testCa, type ClientCheckPki } from './check/client-pki.js';
+export { probeServer, weaknessesOf, type ProbeOptions, type ProbeReport } from './probe/probe.js';
+export { summarizeCertificate, type CertificateSummary } from './probe/certificate-summary.js';

@@ -6,7 +6,7 @@
  * malformed PKCS #1 blocks of Bleichenbacher's attack), CertificateVerify (5.6.8) and Finished
  * (5.6.9) over this side's transcript.
  */
-import { DEFAULT_SUITES, suiteById, suiteByName, type CipherSuite } from '../ciphers/suites.js';
+import { CIPHER_SUITES, DEFAULT_SUITES, suiteById, suiteByName, type CipherSuite } from '../ciphers/suites.js';
 import { modulusBytes } from '../pki/rsa-key.js';
 import { i2osp, os2ip, rsaEncryptPkcs1, rsaPublic, rsaSignPkcs1 } from '../pki/rsa.js';
 import { SSL3_VERSION } from '../record/content-types.js';
@@ -138,7 +138,11 @@ function serverHello(state: PeerState, step: Extract<MessageSend, { send: 'serve
   const offered = state.offered;
   const resume = (step.resume ?? true) && !!offered && !!hello && hello.sessionId.length > 0 && bytesEqual(hello.sessionId, offered.id);
   let suite: number;
-  if (step.suite !== undefined) suite = suiteId(step.suite);
+  if (step.suite === 'unoffered') {
+    const other = CIPHER_SUITES.find((s) => !hello?.cipherSuites.includes(s.id));
+    if (!other) throw new HarnessError('the client offered every suite the harness knows: none is left unoffered');
+    suite = other.id;
+  } else if (step.suite !== undefined) suite = suiteId(step.suite);
   else if (resume) suite = offered.cipherSuite;
   else {
     const mine = state.suites.find((s) => !hello || hello.cipherSuites.includes(s.id));
@@ -153,7 +157,7 @@ function serverHello(state: PeerState, step: Extract<MessageSend, { send: 'serve
     if (signalled && (!state.previous || state.previous.secureRenegotiation)) extensions.push(renegotiationInfo(state.expectedServerRenegotiationInfo()));
   } else if (info !== 'none') extensions.push(renegotiationInfo(bytesOf(info)));
   const body = encodeServerHello({
-    version: step.version ?? SSL3_VERSION,
+    version: step.version === 'above-offered' ? state.clientVersion + 1 : (step.version ?? SSL3_VERSION),
     random: step.random !== undefined ? bytesOf(step.random) : helloRandom(state),
     sessionId: step.sessionId !== undefined ? bytesOf(step.sessionId) : resume ? offered.id : state.random(32),
     cipherSuite: suite,

@@ -11,6 +11,7 @@
  */
 import type { TraceEvent } from '../connection/connection.js';
 import type { Session } from '../handshake/session.js';
+import type { ClientHello, ServerHello } from '../handshake/messages.js';
 import { systemRandom, type RandomSource } from '../util/random.js';
 import { toHex } from '../util/bytes.js';
 import { describeExpectation, matchArrival } from './expect.js';
@@ -66,6 +67,9 @@ export interface ConversationResult {
   readonly session?: Session;
   /** The suite of the last ServerHello (RFC name). */
   readonly suite?: string;
+  /** The last ClientHello and ServerHello, either way, as decoded (when they decoded). */
+  readonly clientHello?: ClientHello;
+  readonly serverHello?: ServerHello;
   /** The version of the last ServerHello. */
   readonly version?: number;
   readonly resumed: boolean;
@@ -173,6 +177,8 @@ export async function runConversation(conversation: Conversation, wire: Wire, op
       arrivals: taken,
       session: state?.session,
       suite: state?.suite?.rfcName,
+      clientHello: state?.clientHello,
+      serverHello: hello,
       version: hello?.version,
       resumed: state?.resumed ?? false,
       secureRenegotiation: state?.previous?.secureRenegotiation ?? false,
@@ -214,7 +220,8 @@ async function expect(step: ExpectStep, queue: ArrivalQueue, defaultMs: number, 
   const ms = step.timeoutMs ?? (step.expect === 'nothing' ? step.ms : defaultMs);
   const deadline = Date.now() + ms;
   const first = await queue.next(ms);
-  if (first) taken.push(first);
+  // The close stays the answer to every wait once it came; it is taken once.
+  if (first && !taken.includes(first)) taken.push(first);
   const verdict = matchArrival(step, first, ms);
   if (!verdict.ok) return { ok: false, arrived: `${describeArrival(first)}${first ? ` (${verdict.why})` : ''}` };
   if (step.expect === 'application_data' && first?.kind === 'application_data') {

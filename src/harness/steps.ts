@@ -80,12 +80,13 @@ export interface ClientHelloFields {
 }
 
 export interface ServerHelloFields {
-  readonly version?: number;
+  /** 'above-offered': one more than the ClientHello's version, a version the client did not offer. */
+  readonly version?: number | 'above-offered';
   readonly random?: Bytes;
   /** Default: the offered ID when resuming, else 32 fresh bytes. */
   readonly sessionId?: Bytes;
-  /** Default: the first of the conversation's suites the client offered. */
-  readonly suite?: SuiteRef;
+  /** Default: the first of the conversation's suites the client offered; 'unoffered': one of our table's it did not offer. */
+  readonly suite?: SuiteRef | 'unoffered';
   readonly compression?: number;
   readonly extensions?: readonly { readonly type: number; readonly data: Bytes }[];
   /** RFC 5746: 'auto' (default) answers as a correct server does; 'none'; or the renegotiated_connection to send. */

@@ -56,6 +56,20 @@ export interface Target {
   connectTimeoutMs?: number;
 }
 
+/** Why nothing accepts a TCP connection at host:port ('ECONNREFUSED', 'no answer'), or undefined when something does. */
+export function reachable(target: Target): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    const done = (why?: string) => {
+      socket.destroy();
+      resolve(why);
+    };
+    socket.setTimeout(target.connectTimeoutMs ?? 5_000, () => done('no answer'));
+    socket.once('connect', () => done());
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
+}
+
 /** Runs a client conversation against host:port; a connection that fails is a failure at step -1. */
 export async function runAgainst(conversation: Conversation, target: Target, options: RunOptions = {}): Promise<ConversationResult> {
   const started = Date.now();
@@ -137,4 +151,54 @@ export async function listenConversations(
     })());
   const listener: ConversationListener = { port: address.port, address: address.address, done, close };
   return listener;
+}
+
+/** Connections as they come in, taken one at a time. */
+export interface ConnectionQueue {
+  readonly port: number;
+  readonly address: string;
+  /** The next connection, or undefined after `timeoutMs` or once closed. */
+  next(timeoutMs: number): Promise<net.Socket | undefined>;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (port 0: any free one); connections wait in line until next() takes them. */
+export async function acceptConnections(where: { host?: string; port?: number }): Promise<ConnectionQueue> {
+  const waiting: net.Socket[] = [];
+  let wake: (() => void) | undefined;
+  let closed = false;
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    if (closed) socket.destroy();
+    else waiting.push(socket);
+    wake?.();
+  });
+  server.on('error', () => {});
+  server.listen(where.port ?? 0, where.host ?? '127.0.0.1');
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e as Error))]);
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    address: address.address,
+    async next(timeoutMs) {
+      if (!waiting.length && !closed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, timeoutMs);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          wake = done;
+        });
+        wake = undefined;
+      }
+      return closed ? undefined : waiting.shift();
+    },
+    async close() {
+      closed = true;
+      wake?.();
+      for (const s of waiting.splice(0)) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

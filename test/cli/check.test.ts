@@ -5,6 +5,7 @@
  * timeout, an unreachable target, an unwritable --junit file). The target that fails is the
  * harness itself, listening as a server that leaves renegotiation_info out.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -15,6 +16,9 @@ import { identity } from '../connection/pair.js';
 import { capture } from '../helpers/cli.js';
 import { removeTempDirs, tempDir } from '../helpers/temp-dirs.js';
 import { freePort, startHttpServer, type HttpTestServer } from '../interop/nss-helpers.js';
+import { nodeRsaKey } from '../helpers/keys.js';
+import { privateKeyToPem } from '../../src/pki/keys.js';
+import { testCa } from '../../src/harness/check/client-pki.js';
 
 let server: HttpTestServer;
 
@@ -97,5 +101,54 @@ describe('ssl3 check', () => {
     const r = await check(`127.0.0.1:${server.port}`, '--only', 'handshake-rc4-128-sha', '--json', '--junit', join(tempDir('junit'), 'no', 'such', 'dir.xml'));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^ssl3 check: --junit .*dir\.xml: ENOENT\n$/);
+  });
+});
+
+describe('ssl3 check --listen', () => {
+  /** A test CA and server key made quickly (node's RSA), as --ca-key, --ca-cert and --key take them. */
+  function caFiles() {
+    const dir = tempDir('listen-ca');
+    const caKey = nodeRsaKey(1024);
+    const files = { caKey: join(dir, 'ca.key'), caCert: join(dir, 'ca.pem'), key: join(dir, 'server.key') };
+    writeFileSync(files.caKey, privateKeyToPem(caKey));
+    writeFileSync(files.caCert, certificateToPem(testCa(caKey)));
+    writeFileSync(files.key, privateKeyToPem(nodeRsaKey(1024)));
+    return files;
+  }
+
+  it('skips the checks no client came for, and says so', async () => {
+    const f = caFiles();
+    const port = await freePort();
+    const r = await check('--listen', `127.0.0.1:${port}`, '--ca-key', f.caKey, '--ca-cert', f.caCert, '--key', f.key, '--only', 'baseline,close-notify', '--wait', '0.2');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(
+      [
+        `ssl3 check --listen 127.0.0.1:${port}: 2 checks of an SSL 3.0 client, one per connection`,
+        `SKIP  baseline      RFC 6101 5.5    no client connected within 0.2 s`,
+        `SKIP  close-notify  RFC 6101 5.4.1  no client connected within 0.2 s`,
+        '2 checks: 0 passed, 0 failed, 2 skipped',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--list shows the client checks after the server checks', async () => {
+    const r = await check('--list', '--only', 'baseline,ccs-*');
+    expect(r.out).toMatch(/^server checks \(ssl3 check HOST:PORT\):\nccs-injection .*\n\nclient checks \(ssl3 check --listen PORT\):\nbaseline .*\n.*\nccs-early /s);
+  });
+
+  it.each([
+    [['--listen', '127.0.0.1:4433'], 2, 'ssl3 check: give --ca-out FILE (a new test CA the clients must trust) or --ca-key and --ca-cert'],
+    [['--listen', '127.0.0.1:4433', '--ca-key', 'k.pem'], 2, 'ssl3 check: --ca-key and --ca-cert go together'],
+    [['--listen', '127.0.0.1:4433', '--ca-key', '/nonexistent/k.pem', '--ca-cert', '/nonexistent/c.pem'], 1, 'ssl3 check: --ca-key /nonexistent/k.pem: no such file'],
+    [['--listen', '127.0.0.1:4433', '127.0.0.1:443'], 2, 'ssl3 check: give either HOST[:PORT] or --listen, not both'],
+    [['--listen', 'port'], 2, "ssl3 check: --listen 'port': expected [ADDR:]PORT with PORT 1..65535"],
+    [['127.0.0.1:443', '--ca-out', 'ca.pem'], 2, 'ssl3 check: --ca-out goes with --listen'],
+    [['--listen', '127.0.0.1:4433', '--ca-out', 'ca.pem', '--wait', '0'], 2, "ssl3 check: --wait must be a number of seconds from 0 to 86400, got '0'"],
+  ])('%j: exit %i, %s', async (args, code, line) => {
+    const r = await check(...args);
+    expect(r.err.split('\n')[0]).toBe(line);
+    expect(r.code).toBe(code);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The documentation cannot go stale silently: every code block that stands for an example file
  * is that file, byte for byte; every relative link and every `src/` path it names exists in
- * the repository; every `ssl3` flag it mentions is one the command takes; and the IOS guide
- * names every command of the grammar (src/config/commands.ts). The examples themselves are run
+ * the repository; every `ssl3` flag it mentions is one the command takes; the IOS guide
+ * names every command of the grammar (src/config/commands.ts), and the check guide every
+ * check of both suites (src/harness/check). The examples themselves are run
  * by examples.test.ts, the console transcript by console-transcript.test.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { COMMAND_MODES } from '../../src/config/commands.js';
 import type { Node } from '../../src/config/grammar.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { SERVER_CHECKS } from '../../src/harness/check/server-suite.js';
+import { CLIENT_CHECKS } from '../../src/harness/check/client-suite.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DOCS = readdirSync(join(ROOT, 'docs'))
@@ -135,5 +138,14 @@ describe('the IOS configuration guide', () => {
     expect(spans('`enable secret [0 \\| 5] TEXT`')).toEqual([['enable', 'secret', '0', '5', 'TEXT']]);
     expect(inOrder(['enable', 'secret', '5'], ['enable', 'secret', '0', '5'])).toBe(true);
     expect(inOrder(['enable', 'secret', '8'], ['enable', 'secret', '0', '5'])).toBe(false);
+  });
+});
+
+describe('the check guide', () => {
+  it('names every server and client check, in a code span', () => {
+    const text = read('docs/check.md');
+    const missing = (checks: readonly { name: string }[]) => checks.map((c) => c.name).filter((name) => !text.includes(`\`${name}\``));
+    expect(SERVER_CHECKS.length + CLIENT_CHECKS.length).toBe(61);
+    expect({ server: missing(SERVER_CHECKS), client: missing(CLIENT_CHECKS) }).toEqual({ server: [], client: [] });
   });
 });

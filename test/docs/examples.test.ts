@@ -23,10 +23,10 @@ afterAll(() => removeTempDirs());
 
 const example = (name: string, ...args: string[]) => run(TSX, [join(ROOT, 'examples', name), ...args], { cwd: ROOT, timeoutMs: TIMEOUT_MS });
 
-/** Runs the shell example NAME with bash, its output going to DIR under a new temporary directory, SSL3 from src/ and a free PORT. */
+/** Runs the shell example NAME with bash, its output going to DIR under a new temporary directory, SSL3 from src/ and free ports PORT and PORT2. */
 async function runScript(name: string, dir: string) {
   const out = join(tempDir(`example-${dir}`), dir);
-  const env = { ...process.env, SSL3, PORT: String(await freePort()) };
+  const env = { ...process.env, SSL3, PORT: String(await freePort()), PORT2: String(await freePort()) };
   return { dir: out, ...(await run('bash', [join(ROOT, 'examples', name), out], { cwd: ROOT, env, timeoutMs: TIMEOUT_MS })) };
 }
 
@@ -66,6 +66,35 @@ describe.concurrent('examples/', { timeout: 150_000 }, () => {
       expect(r.stdout).toMatch(/^wrote the certificate \(serial [0-9A-F]+, SHA-256 [0-9A-F:]+\) to device\.pem/m);
       expect(r.stdout).toContain('DNS:device.example, IP Address:127.0.0.1');
       expect(readFileSync(join(dir, 'ca.pem'), 'utf8')).toBe(readFileSync(join(dir, 'depot', 'ca.pem'), 'utf8'));
+    });
+  });
+
+  describe('the protocol testers\' examples', () => {
+    /** The check names of a table's PASS lines. */
+    const names = (lines = '') => lines.trimEnd().split('\n').map((l) => l.split(/\s+/)[1]);
+
+    it('check.sh: ssl3 serve passes the server checks it is given, ssl3 get the client checks, with JUnit XML for each', async () => {
+      const { dir, ...r } = await runScript('check.sh', 'check');
+      expect(r.code, r.stderr).toBe(0);
+      const server = /^ssl3 check 127\.0\.0\.1:\d+: 5 checks of an SSL 3\.0 server\n((?:PASS .*\n)+)5 checks: 5 passed, 0 failed, 0 skipped$/m.exec(r.stdout);
+      expect(names(server?.[1])).toEqual(['handshake-rc4-128-sha', 'handshake-rc4-128-md5', 'ccs-injection', 'finished-wrong', 'bleichenbacher']);
+      const client = /^ssl3 check --listen 127\.0\.0\.1:\d+: 4 checks of an SSL 3\.0 client, one per connection; the clients must trust the test CA in ca\.pem\n((?:PASS .*\n)+)4 checks: 4 passed, 0 failed, 0 skipped$/m.exec(r.stdout);
+      expect(names(client?.[1])).toEqual(['baseline', 'untrusted-certificate', 'ccs-early', 'bad-mac-data']);
+      expect(readFileSync(join(dir, 'server.xml'), 'utf8')).toMatch(/<testsuites name="ssl3 check" tests="5" failures="0"/);
+      expect(readFileSync(join(dir, 'client.xml'), 'utf8')).toMatch(/<testsuites name="ssl3 check" tests="4" failures="0"/);
+    });
+
+    it('probe.sh: the table of one server, and the fleet\'s suites in each server\'s order', async () => {
+      const { dir, ...r } = await runScript('probe.sh', 'probe');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^ {2}suites \(server order\) rc4-128-sha, aes-128-cbc-sha, 3des-ede-cbc-sha$/m);
+      expect(r.stdout).toMatch(/^ {2}weaknesses {12}POODLE: .*\n {24}RC4: .*\n {24}64-bit blocks: 3des-ede-cbc-sha \(SWEET32, CVE-2016-2183\)$/m);
+      const lines = r.stdout.trimEnd().split('\n').slice(-2);
+      expect(new Set(lines.map((l) => l.replace(/:\d+"/, ':PORT"')))).toEqual(new Set([
+        '"target":"127.0.0.1:PORT" "suites":["rc4-128-sha","aes-128-cbc-sha","3des-ede-cbc-sha"]',
+        '"target":"127.0.0.1:PORT" "suites":["aes-256-cbc-sha","rc4-128-md5"]',
+      ]));
+      expect(readFileSync(join(dir, 'fleet.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(2);
     });
   });
 

@@ -196,9 +196,9 @@ describe.skipIf(!tools || !slapd)('CRLs from openssl ca, over node:http and slap
       nssAddCert(t.certutil, db, 'ca', ca.certFile, 'CT,,');
       for (const c of [clients.http.good, clients.http.revoked]) nssImportP12(t.pk12util, db, c.p12('changeit'), 'changeit');
       port = await freePort();
-      const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
       const args = ['serve', '--bind', HOST, '--port', String(port), '--key', server.keyFile, '--cert', server.certFile, '--client-auth', '--ca', ca.certFile, '--crl', ldap.url];
-      const child = spawn(tsx, [join(process.cwd(), 'src', 'cli', 'main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // node --import tsx, one process: the tsx binary's own node child outlived afterAll's SIGKILL, an ssl3 serve left behind per run.
+      const child = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src', 'cli', 'main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let err = '';
       child.stderr!.on('data', (d: Buffer) => (err += d.toString()));

@@ -44,19 +44,39 @@ export async function startOurs(id: IdentityFiles): Promise<PeerServer> {
   };
 }
 
-export async function startSelfservPeer(id: IdentityFiles): Promise<PeerServer> {
+/** Which suites a peer enables (IOS keywords, in its order; default every suite it has under SSL 3.0), and, for JSSE, whose order decides. */
+export interface PeerSuites {
+  readonly suites?: readonly string[];
+  /** JSSE: the client's order decides instead of the server's (SSLParameters.setUseCipherSuitesOrder(false)). */
+  readonly clientOrder?: boolean;
+}
+
+/** The rows of `table` for `keywords`, in that order (all of them without). */
+function pick<T extends { keyword: string }>(table: readonly T[], keywords: readonly string[] | undefined): T[] {
+  return keywords ? keywords.map((k) => table.find((row) => row.keyword === k) ?? missingSuite(k)) : [...table];
+}
+
+function missingSuite(keyword: string): never {
+  throw new Error(`no peer suite ${keyword}`);
+}
+
+export async function startSelfservPeer(id: IdentityFiles, options: PeerSuites = {}): Promise<PeerServer> {
   const t = findTools({ selfserv: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools' })!;
   const db = makeNssDb(t.certutil, 'harness-selfserv');
   nssImportP12(t.pk12util, db, id.p12File!, P12_PASSWORD);
-  const s = await startSelfserv(t.selfserv, ['-d', db, '-n', 'localhost', '-V', 'ssl3:ssl3', '-c', SUITES.map((x) => x.nss).join(''), '-v']);
-  return { name: 'selfserv', port: s.port, suites: SUITES.map((x) => x.keyword), output: () => s.daemon.output.slice(-3000), stop: () => s.daemon.stop() };
+  const suites = pick(SUITES, options.suites);
+  const s = await startSelfserv(t.selfserv, ['-d', db, '-n', 'localhost', '-V', 'ssl3:ssl3', '-c', suites.map((x) => x.nss).join(''), '-v']);
+  return { name: 'selfserv', port: s.port, suites: suites.map((x) => x.keyword), output: () => s.daemon.output.slice(-3000), stop: () => s.daemon.stop() };
 }
 
-export async function startJssePeer(id: IdentityFiles): Promise<PeerServer> {
+export async function startJssePeer(id: IdentityFiles, options: PeerSuites & { lifetimeMs?: number } = {}): Promise<PeerServer> {
   const tools = findJavaTools()!;
   const classpath = compilePeer(tools);
-  const args = ['--keystore', id.p12File!, '--storepass', P12_PASSWORD, '--suites', JSSE_SUITES.map((s) => s.jsse).join(',')];
-  // Resumption of SSL 3.0 sessions needs extended master secret off (PEERS.md).
+  const suites = pick(JSSE_SUITES, options.suites);
+  const args = ['--keystore', id.p12File!, '--storepass', P12_PASSWORD, '--suites', suites.map((s) => s.jsse).join(',')];
+  if (options.clientOrder) args.push('--client-order');
+  if (options.lifetimeMs) args.push('--lifetime-ms', String(options.lifetimeMs));
+  // Resumption of SSL 3.0 sessions needs extended master secret off (docs/interop.md).
   const { peer, port } = await startJavaServer(tools, classpath, args, ['-Djdk.tls.useExtendedMasterSecret=false']);
-  return { name: 'jsse', port, suites: JSSE_SUITES.map((s) => s.keyword), output: () => peer.describe(), stop: () => peer.stop() };
+  return { name: 'jsse', port, suites: suites.map((s) => s.keyword), output: () => peer.describe(), stop: () => peer.stop() };
 }

@@ -12,6 +12,7 @@ import { enrollCommand } from './enroll.js';
 import { explainCommand } from './explain.js';
 import { viewCommand } from './view.js';
 import { checkCommand } from './check.js';
+import { probeCommand } from './probe.js';
 
 export const COMMANDS: readonly Command[] = [
   keygenCommand,
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   viewCommand,
   checkCommand,
+  probeCommand,
 ];

@@ -7,7 +7,18 @@
  */
 import type { ConversationResult, RunOptions } from '../runner.js';
 import { describeArrival } from '../inbound.js';
-import type { Conversation } from '../steps.js';
+import type { Conversation, ExpectStep, Step } from '../steps.js';
+import type { AlertName } from '../../record/alerts.js';
+
+/**
+ * A refusal as RFC 6101 5.4 describes one: a fatal alert (one of `alerts` when given, else any
+ * SSL 3.0 alert: a TLS alert SSL 3.0 does not have is a finding), then the connection closes.
+ * With `orClose`, closing at once without an alert is accepted as well (where the RFC names no alert).
+ */
+export function refusal(why: string, alerts?: readonly AlertName[], orClose = false): Step[] {
+  const alert: ExpectStep = { expect: 'alert', level: 'fatal', alert: alerts, ssl3: true, orClose, why };
+  return [alert, { expect: 'close', why: 'after a fatal alert the connection closes (RFC 6101 5.4)' }];
+}
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
@@ -85,12 +96,25 @@ export function selectChecks<T extends { name: string }>(checks: readonly T[], o
   return checks.filter((c) => only.some((o) => (o.endsWith('*') ? c.name.startsWith(o.slice(0, -1)) : c.name === o)));
 }
 
-/** Runs checks in order (later ones read what earlier ones found in `context`); `onResult` sees each as it ends. */
-export async function runChecks<C>(checks: readonly Check<C>[], run: Runner, context: C, onResult?: (r: CheckResult, check: Check<C>) => void): Promise<CheckResult[]> {
+/**
+ * Runs checks in order (later ones read what earlier ones found in `context`); `onResult` sees
+ * each as it ends. Once `stopped` gives a reason, the checks left are skipped with it.
+ */
+export async function runChecks<C>(
+  checks: readonly Check<C>[],
+  run: Runner,
+  context: C,
+  onResult?: (r: CheckResult, check: Check<C>) => void,
+  stopped: () => string | undefined = () => undefined,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const check of checks) {
     const started = Date.now();
-    const outcome = await check.run(run, context);
+    const reason = stopped();
+    let outcome = reason ? skip(reason) : await check.run(run, context);
+    // Cut short by the stop (its peer never came): not a finding.
+    const cut = stopped();
+    if (cut && outcome.status === 'fail' && outcome.conversations.some((c) => c.failure?.step === -1)) outcome = { ...skip(cut), conversations: outcome.conversations };
     const result: CheckResult = { name: check.name, ...outcome, ms: Date.now() - started };
     results.push(result);
     onResult?.(result, check);

@@ -1,13 +1,12 @@
 /**
  * What the server checks share: the conversations' common parts (a correct handshake over the
- * suite a check needs, the HTTP request that makes the server talk, a refusal as RFC 6101
- * 5.4 describes one) and what earlier checks found out about the server (which suites it
- * accepts, which version it answers a TLS hello with), found on demand when a check runs alone.
+ * suite a check needs, the HTTP request that makes the server talk) and what earlier checks
+ * found out about the server (which suites it accepts, which version it answers a TLS hello
+ * with), found on demand when a check runs alone.
  */
-import type { AlertName } from '../../record/alerts.js';
 import { DEFAULT_SUITES, type CipherSuite } from '../../ciphers/suites.js';
 import type { ConversationResult } from '../runner.js';
-import type { Conversation, ExpectStep, Step } from '../steps.js';
+import type { Conversation, Step } from '../steps.js';
 import type { Runner } from './check.js';
 import { clientHandshake } from '../scripts.js';
 
@@ -29,16 +28,6 @@ export function serverContext(options: { timeoutMs?: number; request?: string } 
 /** A client conversation over `suites` (IOS keywords). */
 export function conversation(context: ServerContext, name: string, steps: Step[], suites?: readonly (string | number)[]): Conversation {
   return { name, role: 'client', steps, suites, timeoutMs: context.timeoutMs };
-}
-
-/**
- * A refusal as RFC 6101 5.4 describes one: a fatal alert (one of `alerts` when given, else any
- * SSL 3.0 alert: a TLS alert SSL 3.0 does not have is a finding), then the connection closes.
- * With `orClose`, closing at once without an alert is accepted as well (where the RFC names no alert).
- */
-export function refusal(why: string, alerts?: readonly AlertName[], orClose = false): Step[] {
-  const alert: ExpectStep = { expect: 'alert', level: 'fatal', alert: alerts, ssl3: true, orClose, why };
-  return [alert, { expect: 'close', why: 'after a fatal alert the connection closes (RFC 6101 5.4)' }];
 }
 
 /** The request, and some application data back. */

@@ -11,8 +11,8 @@ import { SSL3_VERSION } from '../../record/content-types.js';
 import { clientFinish, clientHandshake, clientHello } from '../scripts.js';
 import type { ConversationResult } from '../runner.js';
 import type { ExpectStep, Pkcs1Fault, Step } from '../steps.js';
-import { failureText, seen, single, skip, type Check, type CheckResult, type Runner } from './check.js';
-import { acceptedSuites, conversation, exchange, refusal, suiteOf, type ServerContext } from './server-context.js';
+import { failureText, refusal, seen, single, skip, type Check, type CheckResult, type Runner } from './check.js';
+import { acceptedSuites, conversation, exchange, suiteOf, type ServerContext } from './server-context.js';
 
 type ServerCheck = Check<ServerContext>;
 type Outcome = Omit<CheckResult, 'name' | 'ms'>;

@@ -13,8 +13,8 @@ import { MAX_CIPHERTEXT, MAX_PLAINTEXT } from '../../record/content-types.js';
 import { clientFinish, clientHandshake, clientHello } from '../scripts.js';
 import type { ConversationResult } from '../runner.js';
 import type { RecordShape, Step } from '../steps.js';
-import { failureText, seen, single, skip, type Check, type CheckResult, type Runner } from './check.js';
-import { conversation, exchange, refusal, stillServing, suiteOf, type ServerContext } from './server-context.js';
+import { failureText, refusal, seen, single, skip, type Check, type CheckResult, type Runner } from './check.js';
+import { conversation, exchange, stillServing, suiteOf, type ServerContext } from './server-context.js';
 
 type ServerCheck = Check<ServerContext>;
 type Outcome = Omit<CheckResult, 'name' | 'ms'>;

@@ -2,13 +2,15 @@
  * An SSL 3.0 peer on JSSE (OpenJDK's SunJSSE or Bouncy Castle's BCJSSE) for the interop tests
  * in test/interop/jsse*.test.ts and bc*.test.ts. One program, two modes:
  *
- *   java Ssl3Peer server --port 0 --keystore id.p12 [--trust-pem ca.pem] [--client-auth need]
+ *   java Ssl3Peer server --port 0 --keystore id.p12 [--trust-pem ca.pem] [--client-auth need] [--client-order]
  *   java Ssl3Peer client --port N [--keystore id.p12] --trust-pem server.pem [--per-suite] [--connections 2]
  *
  * Common options: --provider SunJSSE|BCJSSE, --protocols SSLv3[,TLSv1,...], --suites A,B,...
  * (JSSE names), --storepass (default changeit), --host (default 127.0.0.1), --timeout-ms,
  * --lifetime-ms (the process exits after that long, whatever happens). The client verifies
- * the server's host name (HTTPS endpoint identification) unless given --no-endpoint-id.
+ * the server's host name (HTTPS endpoint identification) unless given --no-endpoint-id. A
+ * server chooses the first of its --suites the client offers (SunJSSE's default); with
+ * --client-order, the first of the client's it has.
  *
  * It prints one machine-readable line per fact, tagged with the connection number n (1, 2, ...):
  *   LISTENING <port>                  server: ready
@@ -64,7 +66,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 public final class Ssl3Peer {
   private static final Map<String, String> OPTIONS = new HashMap<>();
-  private static final Set<String> FLAGS = Set.of("per-suite", "no-endpoint-id");
+  private static final Set<String> FLAGS = Set.of("per-suite", "no-endpoint-id", "client-order");
 
   public static void main(String[] args) throws Exception {
     // Must run before any JSSE class is loaded: both lists are read once, at class init.
@@ -104,7 +106,7 @@ public final class Ssl3Peer {
 
   private static void usage(String why) {
     System.err.println("Ssl3Peer: " + why + "\nusage: Ssl3Peer server|client --port N [--provider SunJSSE|BCJSSE] [--protocols SSLv3] [--suites A,B] "
-        + "[--keystore FILE.p12] [--storepass P] [--trust-pem FILE] [--client-auth none|want|need] [--per-suite] [--connections N]");
+        + "[--keystore FILE.p12] [--storepass P] [--trust-pem FILE] [--client-auth none|want|need] [--client-order] [--per-suite] [--connections N]");
     System.exit(2);
   }
 
@@ -234,6 +236,11 @@ public final class Ssl3Peer {
     listener.setEnabledProtocols(list("protocols", "SSLv3"));
     String[] suites = list("suites", "");
     if (suites.length > 0) listener.setEnabledCipherSuites(suites);
+    if (OPTIONS.containsKey("client-order")) {
+      SSLParameters parameters = listener.getSSLParameters();
+      parameters.setUseCipherSuitesOrder(false);
+      listener.setSSLParameters(parameters);
+    }
     switch (opt("client-auth", "none")) {
       case "need" -> listener.setNeedClientAuth(true);
       case "want" -> listener.setWantClientAuth(true);
