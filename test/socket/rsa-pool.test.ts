@@ -3,8 +3,9 @@
  * asynchronous private-key step in handshake/private-key.ts): the pool's threads give the
  * blocks the local operation gives (for more keys than they keep), a server with `rsaThreads`
  * decrypts its premaster secrets there and a client signs its CertificateVerify there, idle
- * threads let a process end, and the event loop's thread then spends a fraction of the CPU it
- * spends doing them itself.
+ * threads let a process end, full handshakes waiting on their operations hold up no other
+ * connection (a resumption and an open connection's data go through meanwhile), and the event
+ * loop's thread then spends a fraction of the CPU it spends doing them itself.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -96,6 +97,64 @@ const out = await p.operations(key).decrypt(new Uint8Array(64).fill(1)); console
     expect(echo).toBe('ping');
     expect(used).toEqual(['client sign', 'server decrypt']);
     await Promise.all([serverPool.close(), clientPool.close()]);
+  });
+
+  it('a burst of full handshakes waiting on their private-key operations stalls no other connection', async () => {
+    const key = nodeRsaKey(1024);
+    const cert = certificateToPem(selfSignedCertificate({ key, hostname: 'localhost', ips: ['127.0.0.1'], days: 10 }));
+    // The pool's operations wait for a gate: the full handshakes' decryptions are pending for as
+    // long as the test wants, as they would be behind a queue of slow RSA-2048 operations.
+    let open!: () => void;
+    let gate: Promise<void> = Promise.resolve();
+    const gated = new RsaPool(1);
+    const operations = gated.operations.bind(gated);
+    let pendingOps = 0;
+    gated.operations = (k) => {
+      const ops = operations(k);
+      const later = async (b: Uint8Array) => {
+        pendingOps++;
+        await gate;
+        pendingOps--;
+        return ops.decrypt(b);
+      };
+      return { decrypt: later, sign: later };
+    };
+    const port = await listen(
+      createServer({ key: privateKeyToPem(key), cert, rsaThreads: gated }, (s) => {
+        s.on('data', (d: Buffer) => s.write(d));
+        s.on('end', () => s.end());
+        s.on('error', () => {});
+      }),
+    );
+    const first = connect({ host: '127.0.0.1', port, ca: cert });
+    await once(first, 'secureConnect');
+    const session = first.getSession();
+    gate = new Promise((resolve) => (open = resolve));
+    const done: string[] = [];
+    const full = Array.from({ length: 6 }, (_, i) => {
+      const c = connect({ host: '127.0.0.1', port, ca: cert });
+      return once(c, 'secureConnect').then(() => (done.push(`full ${i}`), c));
+    });
+    const deadline = Date.now() + 10_000;
+    while (pendingOps < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(pendingOps, 'the six full handshakes wait on their decryption').toBe(6);
+    // Meanwhile: an open connection's data, and a resumption with data, both go through.
+    const echo = async (c: ReturnType<typeof connect>, text: string) => {
+      c.write(text);
+      const [d] = (await once(c, 'data')) as [Buffer];
+      return d.toString();
+    };
+    expect(await echo(first, 'x')).toBe('x');
+    const resumed = connect({ host: '127.0.0.1', port, ca: cert, session });
+    await once(resumed, 'secureConnect');
+    expect(resumed.isSessionReused()).toBe(true);
+    expect(await echo(resumed, 'y')).toBe('y');
+    expect(done, 'no full handshake finished while its decryption was pending').toEqual([]);
+    open();
+    const sockets = await Promise.all(full);
+    expect(done).toHaveLength(6);
+    for (const c of [first, resumed, ...sockets]) c.destroy();
+    await gated.close();
   });
 
   it('takes the private-key work off the event loop\'s thread', async () => {
