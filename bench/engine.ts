@@ -118,9 +118,16 @@ export class ServerThread {
     return reply;
   }
 
-  async listen(kind: ServerKind): Promise<{ server: number; port: number }> {
-    const reply = await this.request({ op: 'listen', kind });
+  async listen(kind: ServerKind, rsaThreads = false): Promise<{ server: number; port: number }> {
+    const reply = await this.request({ op: 'listen', kind, rsaThreads });
     if (reply.op !== 'listening') throw new Error(`bench server thread: unexpected reply ${reply.op} to listen`);
+    return reply;
+  }
+
+  /** The handshakes `server` has finished so far. */
+  async handshakes(server: number): Promise<{ full: number; resumed: number }> {
+    const reply = await this.request({ op: 'handshakes', server });
+    if (reply.op !== 'handshakes') throw new Error(`bench server thread: unexpected reply ${reply.op} to handshakes`);
     return reply;
   }
 

@@ -13,7 +13,7 @@ export interface Row {
   unit: string;
   ours: number;
   native: number;
-  /** ours / native for rates; native / ours for the memory rows (nss-memory.ts), where less is better: higher is better in every row. */
+  /** ours / native for rates; native / ours for the memory and latency rows (nss-memory.ts, burst.ts), where less is better: higher is better in every row. */
   ratio: number;
   /** What `native` is: node:crypto (OpenSSL), node:tls, node:https or NSS (run.ts fills it in per group). */
   against?: string;
@@ -54,6 +54,13 @@ export function compare(name: string, unit: string, ours: () => void, native: ()
     n = Math.max(n, rate(native, units, budgetMs, 2));
   }
   return { name, unit, ours: o, native: n, ratio: o / n };
+}
+
+/** The `p`th percentile of `values` (nearest rank: a value that was measured); NaN for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** For slow one-shot operations (key generation): mean rate over `count` runs, per CPU second. */

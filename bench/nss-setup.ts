@@ -43,7 +43,8 @@ export interface Setup {
   www: string;
 }
 
-export function setUp(): Setup | undefined {
+/** `files: false` for rows that serve no files (burst.ts): `www` is then empty. */
+export function setUp({ files = true } = {}): Setup | undefined {
   const tools = findTools({ strsclnt: 'libnss3-tools', selfserv: 'libnss3-tools', tstclnt: 'libnss3-tools', certutil: 'libnss3-tools', pk12util: 'libnss3-tools', openssl: 'openssl' });
   if (!tools) return undefined;
   const { keyPem, certPem } = benchIdentity();
@@ -59,7 +60,7 @@ export function setUp(): Setup | undefined {
   const clientDb = makeNssDb(tools.certutil, 'bench-client');
   nssAddCert(tools.certutil, clientDb, 'server', certFile, 'P,,');
   const www = tempDir('bench-www');
-  for (const { mb } of BULK) {
+  for (const { mb } of files ? BULK : []) {
     writeFileSync(join(www, `${mb}.bin`), randomBytes(mb * MB));
   }
   return { tools, dir, keyFile, certFile, serverDb, clientDb, www };

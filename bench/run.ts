@@ -7,8 +7,10 @@
  * connection's throughput per suite; http.ts adds HTTPS requests per second (keep-alive on
  * one connection, and a new connection per request) over our HTTPS server and client.
  * The nss-* rows (nss.ts) put `ssl3 serve` and our client beside NSS selfserv and tstclnt,
- * under NSS's strsclnt and tstclnt: the yardstick of issue 14. Each row names what its
- * `native` figure is (openssl, node:tls, node:https, NSS).
+ * under NSS's strsclnt and tstclnt: the yardstick of issue 14. The burst-* rows (burst.ts) time
+ * resumed handshakes and an open connection's data while strsclnt bursts full handshakes at our
+ * server, with the RSA pool (`rsaThreads`) and without. Each row names what its `native`
+ * figure is (openssl, node:tls, node:https, NSS, rsaThreads off).
  *
  *   npm run bench                   table on stdout
  *   npm run bench -- --json F       also write [{ name, unit, ours, native, ratio, against }] to F
@@ -36,6 +38,7 @@ import { handshakeFullRows, handshakeResumedRows } from './handshake.js';
 import { BULK_NAMES, bulkRows } from './bulk.js';
 import { HTTP_NAMES, httpRows } from './http.js';
 import { NSS_NAMES, nssRows } from './nss.js';
+import { BURST_NAMES, burstRows } from './burst.js';
 
 const RECORD = 16 * 1024;
 const MB = 1024 * 1024;
@@ -197,6 +200,7 @@ const GROUPS: { names: string[]; against: string; run: (want: (name: string) => 
   { names: BULK_NAMES, against: 'node:tls', run: bulkRows },
   { names: HTTP_NAMES, against: 'node:https', run: httpRows },
   { names: NSS_NAMES, against: 'NSS', run: nssRows },
+  { names: BURST_NAMES, against: 'rsaThreads off', run: burstRows },
 ];
 
 function fmt(n: number): string {
@@ -220,6 +224,7 @@ async function main(): Promise<void> {
       console.log(`${r.name.padEnd(24)} ${r.unit.padEnd(7)} ${fmt(r.ours).padStart(10)} ${fmt(r.native).padStart(10)} ${r.ratio.toFixed(2).padStart(7)}  ${r.against}${r.cpuRatio === undefined ? '' : ` (by CPU ${r.cpuRatio.toFixed(2)})`}`);
     }
   }
+  console.log(`load ${loadavg()[0].toFixed(2)} at the end`);
   if (values.json) {
     writeFileSync(values.json, JSON.stringify(rows, null, 2) + '\n');
     console.log(`wrote ${rows.length} rows to ${values.json}`);

@@ -5,7 +5,9 @@
  * Node 20) and drives it over the message port with the requests below, one reply per
  * request carrying the same id. Our SSL 3.0 server and node:tls both run here, for fairness.
  * The https-* kinds are HTTP servers on top (ours: src/http/https-server.ts; native:
- * node:https) answering every request with the same small body, for the http-* rows.
+ * node:https) answering every request with the same small body, for the http-* rows. The
+ * `echo` kind is our server sending back whatever it reads (echo()), for the burst-* rows (burst.ts),
+ * which also set `rsaThreads` and read each server's count of full and resumed handshakes.
  */
 import { once } from 'node:events';
 import type { AddressInfo, Server } from 'node:net';
@@ -20,7 +22,7 @@ import { createServer as createHttpsServer } from '../src/http/https-server.js';
 import { HTTP_BODY, NATIVE_TLS, type Identity } from './identity.js';
 import { threadCpuSeconds } from './measure.js';
 
-export type ServerKind = 'ours' | 'native' | 'https-ours' | 'https-native';
+export type ServerKind = 'ours' | 'native' | 'https-ours' | 'https-native' | 'echo';
 
 export interface ServerWorkerData {
   identity: Identity;
@@ -28,13 +30,15 @@ export interface ServerWorkerData {
 }
 
 export type Request =
-  /** Start a server; replies with its port and a server id. */
-  | { op: 'listen'; id: number; kind: ServerKind }
+  /** Start a server; replies with its port and a server id. `rsaThreads`: our server's option (ours, echo). */
+  | { op: 'listen'; id: number; kind: ServerKind; rsaThreads?: boolean }
   /**
    * The server's next connection counts what it reads: replies 'armed' at once, then, under
    * the id `done`, 'received' once `total` bytes are in (or 'error' if the connection ends first).
    */
   | { op: 'expect'; id: number; server: number; total: number; done: number }
+  /** The handshakes a server (ours, native, echo) has finished so far, full and resumed. */
+  | { op: 'handshakes'; id: number; server: number }
   /** Close a server (waits for its connections to end). */
   | { op: 'close'; id: number; server: number }
   /** This thread's CPU seconds so far. */
@@ -47,6 +51,7 @@ export type Reply =
   | { op: 'armed'; id: number }
   | { op: 'received'; id: number; bytes: number }
   | { op: 'closed'; id: number }
+  | { op: 'handshakes'; id: number; full: number; resumed: number }
   | { op: 'cpu'; id: number; seconds: number }
   | { op: 'error'; id: number; message: string };
 
@@ -60,6 +65,9 @@ interface Running {
   close(): Promise<void>;
   /** The bulk counter waiting for the server's next connection, if any. */
   counter?: Counter;
+  /** Handshakes finished (the https-* kinds do not count theirs). */
+  full: number;
+  resumed: number;
 }
 
 const port = parentPort;
@@ -82,9 +90,9 @@ function cacheSessions(server: tls.Server): void {
   server.on('resumeSession', (id: Buffer, done: (err: Error | null, data: Buffer | null) => void) => done(null, store.get(id.toString('hex')) ?? null));
 }
 
-function makeServer(kind: 'ours' | 'native'): Server {
+function makeServer(kind: 'ours' | 'native' | 'echo', rsaThreads: boolean): Server {
   const { keyPem, certPem } = identity;
-  if (kind === 'ours') return createServer({ key: keyPem, cert: certPem });
+  if (kind !== 'native') return createServer({ key: keyPem, cert: certPem, rsaThreads });
   const server = tls.createServer({ key: keyPem, cert: certPem, ...NATIVE_TLS, secureOptions: constants.SSL_OP_NO_TICKET });
   cacheSessions(server);
   return server;
@@ -120,7 +128,7 @@ async function listenHttps(id: number, kind: 'https-ours' | 'https-native'): Pro
     address = () => server.address() as AddressInfo;
   }
   const number = nextServer++;
-  servers.set(number, { close });
+  servers.set(number, { close, full: 0, resumed: 0 });
   reply({ op: 'listening', id, server: number, port: address().port });
 }
 
@@ -144,15 +152,33 @@ function count(socket: Duplex, counter: Counter): void {
   socket.on('close', () => fail('closed'));
 }
 
-async function listen(id: number, kind: ServerKind): Promise<void> {
+/**
+ * Sends back what `socket` reads. A blank line (CRLF CRLF: the end of strsclnt's HTTP/1.0 GET)
+ * also ends the connection once echoed, as an HTTP/1.0 server would, for clients that read
+ * to the end; the burst rows' probe never sends one.
+ */
+function echo(socket: Duplex): void {
+  let tail = '';
+  socket.on('data', (d: Buffer) => {
+    tail = (tail + d.toString('latin1')).slice(-4);
+    if (tail === '\r\n\r\n') socket.end(d);
+    else socket.write(d);
+  });
+  socket.on('end', () => socket.end());
+}
+
+async function listen(id: number, kind: ServerKind, rsaThreads: boolean): Promise<void> {
   if (kind === 'https-ours' || kind === 'https-native') return listenHttps(id, kind);
-  const server = makeServer(kind);
-  const running: Running = { close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) };
-  server.on('secureConnection', (socket: Duplex) => {
+  const server = makeServer(kind, rsaThreads);
+  const running: Running = { close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))), full: 0, resumed: 0 };
+  server.on('secureConnection', (socket: Duplex & { isSessionReused(): boolean }) => {
     socket.on('error', () => {}); // the client's side reports failures
+    if (socket.isSessionReused()) running.resumed++;
+    else running.full++;
     const counter = running.counter;
     running.counter = undefined;
     if (counter) count(socket, counter);
+    else if (kind === 'echo') echo(socket);
     else socket.resume();
   });
   server.on('tlsClientError', () => {});
@@ -172,12 +198,16 @@ function running(server: number): Running {
 async function handle(request: Request): Promise<void> {
   switch (request.op) {
     case 'listen':
-      return listen(request.id, request.kind);
+      return listen(request.id, request.kind, request.rsaThreads ?? false);
     case 'expect': {
       const r = running(request.server);
       if (r.counter) throw new Error(`server ${request.server} is already counting a connection`);
       r.counter = { id: request.done, total: request.total };
       return reply({ op: 'armed', id: request.id });
+    }
+    case 'handshakes': {
+      const { full, resumed } = running(request.server);
+      return reply({ op: 'handshakes', id: request.id, full, resumed });
     }
     case 'close': {
       const r = running(request.server);
