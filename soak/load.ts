@@ -122,6 +122,7 @@ function refusal(e: Error & { code?: string }): string | undefined {
 
 interface Barrier {
   arrive(): void;
+  isOpen(): boolean;
   readonly opened: Promise<void>;
 }
 
@@ -133,6 +134,7 @@ function barrier(count: number): Barrier {
     arrive: () => {
       if (--left === 0) open();
     },
+    isOpen: () => left <= 0,
     opened,
   };
 }
@@ -163,7 +165,13 @@ function client(
       ssl.destroy();
       resolve(out);
     };
-    const timer = setTimeout(() => finish({ kind: 'failed', reason: `no outcome within ${o.clientTimeoutMs} ms` }), o.clientTimeoutMs);
+    // Where it stood says whose fault a hang is: a handshake the server neither finished nor
+    // closed (its opening deadline should have), a wave held by another client, or a request
+    // never answered.
+    const timer = setTimeout(() => {
+      const stage = !secure ? 'handshake never finished' : !wave.isOpen() ? 'the wave never opened' : `${response.length} bytes of answer`;
+      finish({ kind: 'failed', reason: `no outcome within ${o.clientTimeoutMs} ms (${stage})` });
+    }, o.clientTimeoutMs);
     ssl.setEncoding('latin1');
     ssl.on('data', (d: string) => (response += d));
     ssl.on('error', (e: Error) => {
@@ -198,10 +206,12 @@ function client(
 async function warmUp(port: number): Promise<Session> {
   const ssl = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: '' });
   ssl.resume();
+  const timer = setTimeout(() => ssl.destroy(new Error('soak: the warm-up connection had no end within 30 s')), 30_000);
   await once(ssl, 'secureConnect');
   const session = ssl.getSession();
   ssl.end(REQUEST);
   await once(ssl, 'close');
+  clearTimeout(timer);
   if (!session) throw new Error('soak: the warm-up connection gave no session to resume');
   return session;
 }
