@@ -33,7 +33,8 @@ import { suiteByName, type CipherSuite } from '../src/ciphers/suites.js';
 import { Ssl3Mac } from '../src/record/ssl3-mac.js';
 import { generateRsaKey, rsaEncryptPkcs1, rsaSignPkcs1 } from '../src/pki/rsa.js';
 import type { RsaPrivateKey } from '../src/pki/rsa-key.js';
-import { bigIntToBytes, bytesToBigInt } from '../src/util/bytes.js';
+import { parsePrivateKey } from '../src/pki/keys.js';
+import { bigIntToBytes } from '../src/util/bytes.js';
 import { handshakeFullRows, handshakeResumedRows } from './handshake.js';
 import { BULK_NAMES, bulkRows } from './bulk.js';
 import { HTTP_NAMES, httpRows } from './http.js';
@@ -162,10 +163,9 @@ function nodeKey(key: RsaPrivateKey) {
 function rsaRows(): Row[] {
   const rows: Row[] = [];
   for (const bits of [1024, 2048]) {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-    const jwk = privateKey.export({ format: 'jwk' });
-    const big = (s: string | undefined) => bytesToBigInt(Buffer.from(s ?? '', 'base64url'));
-    const key: RsaPrivateKey = { n: big(jwk.n), e: big(jwk.e), d: big(jwk.d), p: big(jwk.p), q: big(jwk.q), dp: big(jwk.dp), dq: big(jwk.dq), qinv: big(jwk.qi) };
+    // DER, not a KeyObject's JWK export, which can deadlock on Node 20 (test/helpers/keys.ts).
+    const der = generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } }).privateKey;
+    const key = parsePrivateKey(new Uint8Array(der));
     const nkey = nodeKey(key);
     const digest = random(36); // the MD5+SHA-1 digest SSL 3.0 signs
     const premaster = random(48);

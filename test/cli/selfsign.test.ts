@@ -1,7 +1,7 @@
 // `ssl3 selfsign` (src/cli/commands/selfsign.ts): writes a self-signed certificate for a key
 // file atomically, never over an existing file without --force, and prints its fingerprint.
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { nodeRsaPair } from '../helpers/keys.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +18,7 @@ const path = (f: string): string => join(dir, f);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ssl3-cli-selfsign-'));
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-  writeFileSync(path('dev.key'), privateKey.export({ format: 'pem', type: 'pkcs8' }));
+  writeFileSync(path('dev.key'), nodeRsaPair(1024).privateKey.export({ format: 'pem', type: 'pkcs8' }));
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,6 @@
  * implementations produce, what we read leniently but never write, and the failures that
  * must be DerError (truncation at every offset, trailing data, depth and length limits).
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   decodeInteger,
@@ -19,6 +18,7 @@ import {
 } from '../../src/pki/der.js';
 import { decodePrivateKeyInfo, decodeRsaPrivateKey } from '../../src/pki/keys.js';
 import { asciiBytes, concatBytes, fromHex, toHex } from '../../src/util/bytes.js';
+import { nodeRsaPair } from '../helpers/keys.js';
 
 /** Reads every value, descending into constructed ones: a generic parse of any DER tree. */
 function walk(r: DerReader): number {
@@ -60,9 +60,7 @@ function prng(seed: number): () => number {
   };
 }
 
-const rsaKeyDer = new Uint8Array(
-  generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'der' }),
-);
+const rsaKeyDer = new Uint8Array(nodeRsaPair(1024).privateKey.export({ type: 'pkcs1', format: 'der' }));
 
 describe('INTEGER', () => {
   const cases: [bigint, string][] = [

@@ -37,6 +37,7 @@ import { generateRsaKey } from '../../src/pki/rsa.js';
 import { bytesToBigInt, toHex } from '../../src/util/bytes.js';
 import { Ssl3Error } from '../../src/util/errors.js';
 import { findPeer } from '../helpers/peers.js';
+import { nodeRsaPair } from '../helpers/keys.js';
 
 function keyError(f: () => unknown): KeyError {
   try {
@@ -61,7 +62,7 @@ function fromNode(k: KeyObject): RsaPrivateKey {
 const u8 = (b: Buffer | string): Uint8Array => new Uint8Array(typeof b === 'string' ? Buffer.from(b) : b);
 
 // One node-generated key serves most tests (native generation is fast).
-const nodePair = generateKeyPairSync('rsa', { modulusLength: 1024 });
+const nodePair = nodeRsaPair(1024);
 const nodeKey = fromNode(nodePair.privateKey);
 
 describe('encodings round-trip byte for byte', () => {

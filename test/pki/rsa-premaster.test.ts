@@ -22,6 +22,7 @@ import { RsaError } from '../../src/util/errors.js';
 import { concatBytes } from '../../src/util/bytes.js';
 import type { RandomSource } from '../../src/util/random.js';
 import { seededRandom } from '../helpers/keys.js';
+import { nodeRsaPair } from '../helpers/keys.js';
 
 const b64uToBig = (s: string) => BigInt('0x' + Buffer.from(s, 'base64url').toString('hex'));
 const u8 = (b: Buffer | Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -44,7 +45,7 @@ let nodePub: nodeCrypto.KeyObject;
 let k: number;
 
 beforeAll(() => {
-  const { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const { privateKey, publicKey } = nodeRsaPair(1024);
   const j = privateKey.export({ format: 'jwk' }) as Record<string, string>;
   const f = (name: string) => b64uToBig(j[name]);
   key = { n: f('n'), e: f('e'), d: f('d'), p: f('p'), q: f('q'), dp: f('dp'), dq: f('dq'), qinv: f('qi') };

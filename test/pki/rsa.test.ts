@@ -31,6 +31,7 @@ import { RsaError } from '../../src/util/errors.js';
 import { concatBytes, fromHex } from '../../src/util/bytes.js';
 import type { RandomSource } from '../../src/util/random.js';
 import { seededRandom } from '../helpers/keys.js';
+import { nodeRsaPair } from '../helpers/keys.js';
 
 // ---- JWK exchange with node (no DER needed) ----
 
@@ -78,7 +79,7 @@ const nodePairs: Record<number, Pair> = {};
 
 beforeAll(() => {
   for (const bits of [1024, 2048]) {
-    const { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('rsa', { modulusLength: bits });
+    const { privateKey, publicKey } = nodeRsaPair(bits);
     nodePairs[bits] = { ours: fromNode(privateKey), priv: privateKey, pub: publicKey };
   }
 });
