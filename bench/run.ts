@@ -33,7 +33,7 @@ import { suiteByName, type CipherSuite } from '../src/ciphers/suites.js';
 import { Ssl3Mac } from '../src/record/ssl3-mac.js';
 import { generateRsaKey, rsaEncryptPkcs1, rsaSignPkcs1 } from '../src/pki/rsa.js';
 import type { RsaPrivateKey } from '../src/pki/rsa-key.js';
-import { parsePrivateKey } from '../src/pki/keys.js';
+import { nodeRsaKey } from '../test/helpers/keys.js';
 import { bigIntToBytes } from '../src/util/bytes.js';
 import { handshakeFullRows, handshakeResumedRows } from './handshake.js';
 import { BULK_NAMES, bulkRows } from './bulk.js';
@@ -163,9 +163,7 @@ function nodeKey(key: RsaPrivateKey) {
 function rsaRows(): Row[] {
   const rows: Row[] = [];
   for (const bits of [1024, 2048]) {
-    // DER, not a KeyObject's JWK export, which can deadlock on Node 20 (test/helpers/keys.ts).
-    const der = generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } }).privateKey;
-    const key = parsePrivateKey(new Uint8Array(der));
+    const key = nodeRsaKey(bits);
     const nkey = nodeKey(key);
     const digest = random(36); // the MD5+SHA-1 digest SSL 3.0 signs
     const premaster = random(48);

@@ -49,6 +49,12 @@ function byteLength(chunk: unknown, encoding: unknown): number {
   return 0;
 }
 
+/** A Content-Length header's value as a byte count, if it is one. */
+function asLength(value: unknown): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isSafeInteger(n) ? n : undefined;
+}
+
 /** The Content-Length among writeHead's headers (an object or a flat name/value array), if any. */
 function contentLengthIn(headers: unknown): number | undefined {
   let value: unknown;
@@ -57,8 +63,7 @@ function contentLengthIn(headers: unknown): number | undefined {
   } else if (headers && typeof headers === 'object') {
     for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === 'content-length') value = v;
   }
-  const n = Number(value);
-  return value !== undefined && Number.isSafeInteger(n) ? n : undefined;
+  return asLength(value);
 }
 
 /**
@@ -111,7 +116,7 @@ export function trackResponse(
   // A client may read the declared Content-Length and leave before the handler's end() (a file
   // streamed in chunks ends one read later); the response it got was whole, so not 'aborted'.
   res.once('close', () => {
-    const length = declared ?? contentLengthIn({ 'content-length': res.getHeader('content-length') });
+    const length = declared ?? asLength(res.getHeader('content-length'));
     finish(!res.writableFinished && !(res.headersSent && length !== undefined && bytes >= length));
   });
   return { setUser: (u) => (user = u) };

@@ -11,11 +11,10 @@ export { seededRandom } from '../../src/util/random.js';
  * destructor, which takes the lock the export holds, and the process hangs for good (seen in
  * the soak server: main thread in futex_wait under KeyGenJob::~KeyGenJob from ExportJWKRsaKey).
  */
-export function nodeRsaPair(bits = 1024): { pkcs8: Uint8Array; spki: Uint8Array; privateKey: KeyObject; publicKey: KeyObject } {
+export function nodeRsaPair(bits = 1024): { pkcs8: Uint8Array; privateKey: KeyObject; publicKey: KeyObject } {
   const der = generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
   return {
     pkcs8: new Uint8Array(der.privateKey),
-    spki: new Uint8Array(der.publicKey),
     privateKey: createPrivateKey({ key: der.privateKey, format: 'der', type: 'pkcs8' }),
     publicKey: createPublicKey({ key: der.publicKey, format: 'der', type: 'spki' }),
   };
